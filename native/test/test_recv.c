@@ -1,0 +1,391 @@
+/*
+ * test_recv.c - the receiver thread end to end: forked sender processes write datagrams to a
+ * bound observer socket; every datagram must come out of the ring as exactly one record.
+ */
+#include "varta/clock.h"
+#include "varta/recv.h"
+#include "varta/ring_access.h"
+#include "varta/uds.h"
+#include "varta/vlp.h"
+
+#include "support.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RECORDS 4096
+
+struct observer {
+    char path[128];
+    struct varta_uds_bound bound;
+    uint8_t *region;
+    struct varta_ring ring;
+    struct varta_receiver *receiver;
+};
+
+static char dir[64];
+
+static void observer_open(struct observer *o, const char *label, uint32_t capacity)
+{
+    snprintf(o->path, sizeof(o->path), "%s/%s.sock", dir, label);
+    if (varta_uds_bind(o->path, 0666, 0, &o->bound) < 0) {
+        fprintf(stderr, "bind %s failed\n", o->path);
+        exit(2);
+    }
+    o->region = aligned_alloc(64, varta_ring_region_bytes(capacity));
+    memset(o->region, 0, varta_ring_region_bytes(capacity));
+    varta_ring_attach(&o->ring, o->region, capacity);
+    if (varta_receiver_start(o->bound.fd, o->region, capacity, (uint32_t)getuid(), &o->receiver) != 0) {
+        fprintf(stderr, "receiver start failed\n");
+        exit(2);
+    }
+}
+
+static void observer_close(struct observer *o)
+{
+    varta_receiver_stop(o->receiver);
+    varta_uds_unlink_if_ours(o->path, o->bound.dev, o->bound.ino);
+    close(o->bound.fd);
+    free(o->region);
+}
+
+/* Consumer: copies `want` records out of the ring (sleeping like the Java consumer does). */
+static int collect(struct observer *o, struct varta_ring_record *out, int want, int per_batch, long pause_us)
+{
+    int got = 0;
+    const uint64_t deadline = varta_clock_monotonic_ns() + 20000000000ull;
+    uint64_t head = atomic_load(o->ring.head);
+    while (got < want && varta_clock_monotonic_ns() < deadline) {
+        const uint64_t tail = varta_ring_load_tail_acquire(&o->ring);
+        uint64_t n = tail - head;
+        if (per_batch > 0 && n > (uint64_t)per_batch) {
+            n = (uint64_t)per_batch;
+        }
+        for (uint64_t i = 0; i < n && got < MAX_RECORDS; i++) {
+            out[got++] = *varta_ring_slot(&o->ring, head + i);
+        }
+        head += n;
+        varta_ring_release_head(&o->ring, head);
+        if (pause_us > 0) {
+            usleep((useconds_t)pause_us);
+        }
+        if (n == 0) {
+            atomic_store(o->ring.consumer_waiting, 1);
+            atomic_thread_fence(memory_order_seq_cst);
+            if (varta_ring_load_tail_acquire(&o->ring) == head) {
+                varta_receiver_wait(o->receiver, 100000000);
+            }
+            atomic_store(o->ring.consumer_waiting, 0);
+        }
+    }
+    return got;
+}
+
+static int connect_to(const char *path)
+{
+    struct sockaddr_un addr = unix_address(path);
+    const int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        _exit(10);
+    }
+    return fd;
+}
+
+static void send_all(int fd, const void *bytes, size_t len)
+{
+    if (send(fd, bytes, len, 0) != (ssize_t)len) {
+        _exit(11);
+    }
+}
+
+typedef void (*sender_fn)(const char *path, int count);
+
+static pid_t spawn(sender_fn fn, const char *path, int count)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        fn(path, count);
+        _exit(0);
+    }
+    return pid;
+}
+
+static int reap(pid_t pid)
+{
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void send_beats(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t frames[64][VARTA_FRAME_BYTES];
+    struct mmsghdr msgs[64];
+    struct iovec iov[64];
+    int sent = 0;
+    while (sent < count - 1) {
+        int batch = count - 1 - sent > 64 ? 64 : count - 1 - sent;
+        memset(msgs, 0, sizeof(msgs));
+        for (int i = 0; i < batch; i++) {
+            varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), varta_clock_monotonic_ns(),
+                             (uint64_t)(sent + i), 7u, frames[i]);
+            iov[i].iov_base = frames[i];
+            iov[i].iov_len = VARTA_FRAME_BYTES;
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int n = sendmmsg(fd, msgs, (unsigned)batch, 0);
+        if (n <= 0) {
+            _exit(12);
+        }
+        sent += n;
+    }
+    varta_vlp_encode(VARTA_STATUS_DEGRADED, (uint32_t)getpid(), 1, (uint64_t)sent, 7u, frames[0]);
+    send_all(fd, frames[0], VARTA_FRAME_BYTES);
+    close(fd);
+}
+
+static void beats_arrive_with_sender_pid(void)
+{
+    static struct varta_ring_record recs[MAX_RECORDS];
+    struct observer o;
+    observer_open(&o, "beats", 256);
+    const pid_t child = spawn(send_beats, o.path, 100);
+    const int got = collect(&o, recs, 100, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 100, "100 records, got %d", got);
+    int bad = 0;
+    for (int i = 0; i < got; i++) {
+        bad += recs[i].kind != VARTA_KIND_BEAT || recs[i].peer_pid != child || recs[i].frame_pid != (uint32_t)child
+            || recs[i].nonce != (uint64_t)i || recs[i].payload != 7u || recs[i].peer_uid != getuid()
+            || recs[i].datagram_len != 32 || recs[i].recv_ns == 0 || recs[i].transport != VARTA_TRANSPORT_UDS;
+    }
+    CHECK(bad == 0, "%d records not a BEAT from the child in order", bad);
+    CHECK(recs[99].status == VARTA_STATUS_DEGRADED && recs[99].timestamp == 1, "last frame fields");
+    CHECK(atomic_load(o.ring.full_stalls) == 0, "no stall with a roomy ring");
+    observer_close(&o);
+}
+
+static void send_odd_lengths(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t bytes[64];
+    varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, 1, 0, bytes);
+    memset(bytes + 32, 0, 32);
+    send_all(fd, bytes, 31);
+    send_all(fd, bytes, 33);
+    send_all(fd, bytes, 64);
+    send_all(fd, bytes, 0);
+    close(fd);
+}
+
+static void wrong_lengths_are_rejected_not_truncated(void)
+{
+    struct varta_ring_record recs[8];
+    struct observer o;
+    observer_open(&o, "lengths", 64);
+    const pid_t child = spawn(send_odd_lengths, o.path, 0);
+    const int got = collect(&o, recs, 4, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 4, "4 records, got %d", got);
+    const uint32_t expected[4] = { 31, 33, 33, 0 };
+    for (int i = 0; i < got; i++) {
+        CHECK(recs[i].kind == VARTA_KIND_WRONG_LENGTH, "record %d kind %d", i, recs[i].kind);
+        CHECK(recs[i].datagram_len == expected[i], "record %d length %u", i, recs[i].datagram_len);
+        CHECK(recs[i].peer_pid == child, "record %d peer pid", i);
+    }
+    observer_close(&o);
+}
+
+static void send_corrupt_frames(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t bytes[VARTA_FRAME_BYTES];
+    varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, 1, 0, bytes);
+    bytes[28] ^= 0xFFu;
+    send_all(fd, bytes, sizeof(bytes));
+    varta_vlp_encode(9, (uint32_t)getpid(), 5, 2, 0, bytes);
+    send_all(fd, bytes, sizeof(bytes));
+    varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, 3, 0, bytes);
+    bytes[0] = 'X';
+    send_all(fd, bytes, sizeof(bytes));
+    close(fd);
+}
+
+static void corrupt_frames_are_decode_errors(void)
+{
+    struct varta_ring_record recs[8];
+    struct observer o;
+    observer_open(&o, "corrupt", 64);
+    const pid_t child = spawn(send_corrupt_frames, o.path, 0);
+    const int got = collect(&o, recs, 3, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 3, "3 records, got %d", got);
+    uint8_t good[VARTA_FRAME_BYTES];
+    varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)child, 5, 1, 0, good);
+    const uint32_t crc = (uint32_t)good[28] | (uint32_t)good[29] << 8 | (uint32_t)good[30] << 16
+        | (uint32_t)good[31] << 24;
+    CHECK(recs[0].kind == VARTA_KIND_DECODE_ERROR && recs[0].decode_error == VARTA_DECODE_BAD_CRC, "BadCrc");
+    CHECK(recs[0].detail_a == crc && recs[0].detail_b == (crc ^ 0xFFu), "BadCrc computed %08x stored %08x",
+          recs[0].detail_a, recs[0].detail_b);
+    CHECK(recs[1].decode_error == VARTA_DECODE_BAD_STATUS && recs[1].detail_a == 9, "BadStatus with the byte");
+    CHECK(recs[2].decode_error == VARTA_DECODE_BAD_MAGIC, "BadMagic");
+    observer_close(&o);
+}
+
+static void send_with_descriptors(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    const int devnull = open("/dev/null", O_RDONLY);
+    for (int i = 0; i < count; i++) {
+        uint8_t bytes[VARTA_FRAME_BYTES];
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, (uint64_t)i, 0, bytes);
+        struct iovec iov = { .iov_base = bytes, .iov_len = sizeof(bytes) };
+        union {
+            struct cmsghdr align;
+            uint8_t buf[CMSG_SPACE(sizeof(int) * 2)];
+        } control;
+        memset(&control, 0, sizeof(control));
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * 2);
+        const int fds[2] = { devnull, devnull };
+        memcpy(CMSG_DATA(c), fds, sizeof(fds));
+        if (sendmsg(fd, &msg, 0) != (ssize_t)sizeof(bytes)) {
+            _exit(13);
+        }
+    }
+    close(fd);
+}
+
+static int open_fd_count(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (readdir(d) != NULL) {
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void passed_descriptors_are_closed(void)
+{
+    struct varta_ring_record recs[64];
+    struct observer o;
+    observer_open(&o, "rights", 64);
+    const int before = open_fd_count();
+    const pid_t child = spawn(send_with_descriptors, o.path, 20);
+    const int got = collect(&o, recs, 20, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 20, "20 records, got %d", got);
+    int beats = 0;
+    for (int i = 0; i < got; i++) {
+        beats += recs[i].kind == VARTA_KIND_BEAT;
+    }
+    CHECK(beats == 20, "frames with descriptors still decode as beats (%d)", beats);
+    CHECK(open_fd_count() == before, "fd count %d back to %d", open_fd_count(), before);
+    observer_close(&o);
+}
+
+static void send_as_nobody(const char *path, int count)
+{
+    if (setgid(65534) != 0 || setuid(65534) != 0) {
+        _exit(14);
+    }
+    send_beats(path, 1);
+}
+
+static void foreign_uid_is_a_uid_mismatch(void)
+{
+    if (geteuid() != 0) {
+        printf("test_recv: not root, uid-mismatch case skipped\n");
+        return;
+    }
+    struct varta_ring_record recs[4];
+    struct observer o;
+    observer_open(&o, "uid", 64);
+    const pid_t child = spawn(send_as_nobody, o.path, 1);
+    const int got = collect(&o, recs, 1, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 1 && recs[0].kind == VARTA_KIND_UID_MISMATCH, "UID_MISMATCH record");
+    CHECK(got == 1 && recs[0].peer_uid == 65534u && recs[0].peer_pid == child, "peer uid/pid of the sender");
+    observer_close(&o);
+}
+
+static void full_ring_pushes_back_without_loss(void)
+{
+    enum { FRAMES = 1000 };
+    static struct varta_ring_record recs[MAX_RECORDS];
+    struct observer o;
+    observer_open(&o, "full", 64);
+    const pid_t child = spawn(send_beats, o.path, FRAMES);
+    usleep(50000);
+    const int got = collect(&o, recs, FRAMES, 8, 300);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == FRAMES, "%d records, got %d", FRAMES, got);
+    static unsigned char seen[FRAMES];
+    int duplicates = 0;
+    int foreign = 0;
+    for (int i = 0; i < got; i++) {
+        if (recs[i].kind != VARTA_KIND_BEAT || recs[i].nonce >= FRAMES) {
+            foreign++;
+            continue;
+        }
+        duplicates += seen[recs[i].nonce]++ != 0;
+    }
+    int missing = 0;
+    for (int i = 0; i < FRAMES; i++) {
+        missing += seen[i] == 0;
+    }
+    CHECK(duplicates == 0 && missing == 0 && foreign == 0, "exactly once: %d dup, %d missing, %d other",
+          duplicates, missing, foreign);
+    CHECK(atomic_load(o.ring.full_stalls) > 0, "the producer stalled on the full ring");
+    CHECK(varta_receiver_datagrams(o.receiver) == FRAMES, "datagrams read == records");
+    observer_close(&o);
+}
+
+static void wait_times_out_without_traffic(void)
+{
+    struct observer o;
+    observer_open(&o, "idle", 64);
+    const uint64_t start = varta_clock_monotonic_ns();
+    const int rc = varta_receiver_wait(o.receiver, 30000000);
+    const uint64_t elapsed = varta_clock_monotonic_ns() - start;
+    CHECK(rc == 0, "timeout, got %d", rc);
+    CHECK(elapsed >= 25000000u, "slept about 30 ms (%llu ns)", (unsigned long long)elapsed);
+    varta_receiver_kick(o.receiver);
+    CHECK(varta_receiver_wait(o.receiver, 1000000000) == 1, "kick wakes the consumer");
+    observer_close(&o);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/varta-test-recv-XXXXXX");
+    if (mkdtemp(dir) == NULL || chmod(dir, 0711) != 0) {
+        perror("mkdtemp");
+        return 2;
+    }
+    beats_arrive_with_sender_pid();
+    wrong_lengths_are_rejected_not_truncated();
+    corrupt_frames_are_decode_errors();
+    passed_descriptors_are_closed();
+    foreign_uid_is_a_uid_mismatch();
+    full_ring_pushes_back_without_loss();
+    wait_times_out_without_traffic();
+    rmdir(dir);
+    return check_summary("test_recv");
+}
