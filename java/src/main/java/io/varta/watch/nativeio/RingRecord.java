@@ -1,0 +1,110 @@
+package io.varta.watch.nativeio;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A flyweight over one 64-byte ring record (layout: {@link RingDescriptor}). The {@link Ring} moves it from
+ * slot to slot; it is valid only inside {@link RecordHandler#onRecord(RingRecord)}. Reads are plain: the
+ * ring's acquire of {@code tail} already made the record visible.
+ *
+ * <p>Observer thread only (the thread calling {@link Ring#drain}); no allocation.
+ */
+public final class RingRecord
+{
+    private final ByteBuffer region;
+    private int base;
+
+    RingRecord(final ByteBuffer region)
+    {
+        this.region = region;
+    }
+
+    void moveTo(final int offset)
+    {
+        base = offset;
+    }
+
+    /** @return CLOCK_MONOTONIC ns when the receiver read the datagram's batch (comparable to System.nanoTime) */
+    public long recvNanos()
+    {
+        return region.getLong(base + RingDescriptor.OFF_RECV_NS);
+    }
+
+    /** @return frame timestamp (agent clock), valid for BEAT and decode errors after the CRC check */
+    public long timestamp()
+    {
+        return region.getLong(base + RingDescriptor.OFF_TIMESTAMP);
+    }
+
+    /** @return frame nonce (u64 bits; -1 is the terminal nonce) */
+    public long nonce()
+    {
+        return region.getLong(base + RingDescriptor.OFF_NONCE);
+    }
+
+    /** @return pid claimed by the frame, unsigned */
+    public long framePid()
+    {
+        return Integer.toUnsignedLong(region.getInt(base + RingDescriptor.OFF_FRAME_PID));
+    }
+
+    /** @return frame payload, unsigned */
+    public long payload()
+    {
+        return Integer.toUnsignedLong(region.getInt(base + RingDescriptor.OFF_PAYLOAD));
+    }
+
+    /** @return kernel-verified sender pid, 0 if the kernel attached no credentials */
+    public int peerPid()
+    {
+        return region.getInt(base + RingDescriptor.OFF_PEER_PID);
+    }
+
+    /** @return kernel-verified sender uid, unsigned; 0xFFFFFFFF if none */
+    public long peerUid()
+    {
+        return Integer.toUnsignedLong(region.getInt(base + RingDescriptor.OFF_PEER_UID));
+    }
+
+    /** @return one of {@code RingDescriptor.KIND_*} */
+    public int kind()
+    {
+        return region.get(base + RingDescriptor.OFF_KIND) & 0xFF;
+    }
+
+    /** @return frame status byte as received */
+    public int status()
+    {
+        return region.get(base + RingDescriptor.OFF_STATUS) & 0xFF;
+    }
+
+    /** @return {@code DecodeError} ordinal + 1, 0 unless {@link #kind()} is KIND_DECODE_ERROR */
+    public int decodeErrorCode()
+    {
+        return region.get(base + RingDescriptor.OFF_DECODE_ERROR) & 0xFF;
+    }
+
+    /** @return one of {@code RingDescriptor.TRANSPORT_*} */
+    public int transport()
+    {
+        return region.get(base + RingDescriptor.OFF_TRANSPORT) & 0xFF;
+    }
+
+    /** @return bytes received (33 means longer than a frame) */
+    public int datagramLength()
+    {
+        return region.getInt(base + RingDescriptor.OFF_DATAGRAM_LEN);
+    }
+
+    /** @return BadCrc: computed CRC; IO_ERROR: errno; BadStatus: the status byte */
+    public int detailA()
+    {
+        return region.getInt(base + RingDescriptor.OFF_DETAIL_A);
+    }
+
+    /** @return BadCrc: the CRC stored in the frame */
+    public int detailB()
+    {
+        return region.getInt(base + RingDescriptor.OFF_DETAIL_B);
+    }
+}

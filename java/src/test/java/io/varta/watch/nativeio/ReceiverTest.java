@@ -1,0 +1,233 @@
+package io.varta.watch.nativeio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varta.watch.vlp.DecodeError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The receiver end to end, with the real {@code varta-send} tool as a separate sender process. */
+class ReceiverTest
+{
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @TempDir
+    Path dir;
+
+    private UdsListener listener;
+    private Ring ring;
+    private Receiver receiver;
+
+    /** The fields of one record, copied out of the flyweight. */
+    private record Seen(int kind, int peerPid, long framePid, long nonce, int status, long payload, int length,
+                        int decodeError, long recvNanos)
+    {
+    }
+
+    @BeforeEach
+    void start() throws IOException
+    {
+        listener = UdsListener.bind(dir.resolve("observer.sock"), 0600, 0);
+        ring = new Ring(64);
+        receiver = Receiver.start(listener, ring);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        receiver.close();
+        listener.close();
+    }
+
+    private Process send(final String... items) throws IOException
+    {
+        final String tools = System.getProperty("varta.native.tools");
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(tools, "varta-send").toString());
+        command.add(listener.path().toString());
+        command.addAll(List.of(items));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static void assertExitsCleanly(final Process process) throws Exception
+    {
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "sender finished");
+        final String output = new String(process.getInputStream().readAllBytes());
+        process.getInputStream().close();
+        process.getOutputStream().close();
+        process.getErrorStream().close();
+        assertEquals(0, process.exitValue(), "varta-send failed: " + output);
+    }
+
+    private List<Seen> collect(final int count)
+    {
+        final List<Seen> seen = new ArrayList<>();
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (seen.size() < count && System.nanoTime() < deadline)
+        {
+            ring.drain(r -> seen.add(new Seen(r.kind(), r.peerPid(), r.framePid(), r.nonce(), r.status(), r.payload(),
+                r.datagramLength(), r.decodeErrorCode(), r.recvNanos())), count - seen.size());
+            if (seen.size() < count)
+            {
+                receiver.awaitRecords(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+        }
+        assertEquals(count, seen.size(), "records received");
+        return seen;
+    }
+
+    @Test
+    void beatsFromASenderProcessCarryItsPid() throws Exception
+    {
+        final long before = System.nanoTime();
+        final Process sender = send("beat:ok:1", "beat:degraded:2:77", "beat:critical:max");
+        final List<Seen> seen = collect(3);
+        assertExitsCleanly(sender);
+        for (final Seen s : seen)
+        {
+            assertEquals(RingDescriptor.KIND_BEAT, s.kind(), s.toString());
+            assertEquals(sender.pid(), s.peerPid(), "kernel-verified pid is the sender's");
+            assertEquals(sender.pid(), s.framePid(), "frame pid is the sender's");
+            assertEquals(32, s.length());
+            assertTrue(s.recvNanos() >= before && s.recvNanos() <= System.nanoTime(), "recv_ns is System.nanoTime's clock");
+        }
+        assertEquals(1, seen.get(0).nonce());
+        assertEquals(0, seen.get(0).status());
+        assertEquals(2, seen.get(1).nonce());
+        assertEquals(1, seen.get(1).status());
+        assertEquals(77, seen.get(1).payload());
+        assertEquals(-1L, seen.get(2).nonce(), "terminal nonce");
+        assertEquals(2, seen.get(2).status());
+    }
+
+    @Test
+    void claimedPidIsKeptApartFromThePeerPid() throws Exception
+    {
+        final Process sender = send("beatpid:4242:ok:9");
+        final Seen s = collect(1).get(0);
+        assertExitsCleanly(sender);
+        assertEquals(RingDescriptor.KIND_BEAT, s.kind());
+        assertEquals(4242, s.framePid());
+        assertEquals(sender.pid(), s.peerPid());
+    }
+
+    @Test
+    void wrongLengthsAreRejectedNeverTruncated() throws Exception
+    {
+        final String frame = validFrameHex();
+        final Process sender = send("hex:" + frame.substring(0, 62), "hex:" + frame + "00", "hex:" + frame + frame,
+            "hex:");
+        final List<Seen> seen = collect(4);
+        assertExitsCleanly(sender);
+        final int[] lengths = {31, 33, 33, 0};
+        for (int i = 0; i < lengths.length; i++)
+        {
+            assertEquals(RingDescriptor.KIND_WRONG_LENGTH, seen.get(i).kind(), seen.get(i).toString());
+            assertEquals(lengths[i], seen.get(i).length(), "overlong shows as 33");
+            assertEquals(sender.pid(), seen.get(i).peerPid());
+        }
+    }
+
+    @Test
+    void badMagicIsADecodeError() throws Exception
+    {
+        final Process sender = send("hex:5858" + validFrameHex().substring(4));
+        final Seen s = collect(1).get(0);
+        assertExitsCleanly(sender);
+        assertEquals(RingDescriptor.KIND_DECODE_ERROR, s.kind());
+        assertEquals(DecodeError.BAD_MAGIC.ordinal() + 1, s.decodeError());
+    }
+
+    @Test
+    void descriptorsAttachedByPeersAreClosed() throws Exception
+    {
+        assertExitsCleanly(send("fd:"));
+        collect(1);
+        final long before = openDescriptors();
+        final Process sender = send("fd:", "fd:", "fd:", "fd:", "fd:", "fd:", "fd:", "fd:", "fd:", "fd:");
+        final List<Seen> seen = collect(10);
+        assertExitsCleanly(sender);
+        assertTrue(seen.stream().allMatch(s -> s.kind() == RingDescriptor.KIND_BEAT), seen.toString());
+        assertEquals(before, openDescriptors(), "the receiver closed every passed descriptor");
+    }
+
+    @Test
+    void moreFramesThanTheRingHoldsAllArriveOnce() throws Exception
+    {
+        final String[] items = new String[300];
+        for (int i = 0; i < items.length; i++)
+        {
+            items[i] = "beat:ok:" + i;
+        }
+        final Process sender = send(items);
+        Thread.sleep(200); // let the receiver fill the 64-slot ring and stall
+        final List<Seen> seen = collect(items.length);
+        assertExitsCleanly(sender);
+        for (int i = 0; i < items.length; i++)
+        {
+            assertEquals(i, seen.get(i).nonce(), "in order, exactly once");
+        }
+        assertTrue(ring.fullStalls() > 0, "the receiver stalled on the full ring");
+    }
+
+    @Test
+    void awaitRecordsTimesOutWithoutTrafficAndWakesOnSend() throws Exception
+    {
+        final long start = System.nanoTime();
+        assertFalse(receiver.awaitRecords(TimeUnit.MILLISECONDS.toNanos(100)));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(90), "slept until the timeout");
+
+        final Process sender = send("sleep:100", "beat:ok:1");
+        final long waitStart = System.nanoTime();
+        assertTrue(receiver.awaitRecords(WAIT_NANOS), "woken by the record");
+        assertTrue(System.nanoTime() - waitStart < TimeUnit.SECONDS.toNanos(5), "woken long before the timeout");
+        assertExitsCleanly(sender);
+        assertEquals(1, collect(1).size());
+    }
+
+    @Test
+    void closeWakesAnObserverSleepingInAwaitRecords() throws Exception
+    {
+        final Thread observer = new Thread(() -> receiver.awaitRecords(TimeUnit.SECONDS.toNanos(30)));
+        observer.start();
+        Thread.sleep(100);
+        final long start = System.nanoTime();
+        receiver.close();
+        observer.join(TimeUnit.SECONDS.toMillis(5));
+        assertFalse(observer.isAlive(), "observer woke up");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        assertFalse(receiver.awaitRecords(TimeUnit.SECONDS.toNanos(1)), "closed receiver does not sleep");
+    }
+
+    private static String validFrameHex()
+    {
+        final byte[] frame = io.varta.watch.vlp.Frame.encode(io.varta.watch.vlp.Status.OK, 4242, 5, 1, 0);
+        final StringBuilder hex = new StringBuilder();
+        for (final byte b : frame)
+        {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.toString();
+    }
+
+    private static long openDescriptors() throws IOException
+    {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
+        {
+            return fds.count();
+        }
+    }
+}

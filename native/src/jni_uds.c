@@ -1,0 +1,124 @@
+/*
+ * jni_uds.c - natives behind UdsListener: bind, unlink-if-ours, close, counters, strerror,
+ * and one test helper that leaves a stale socket file behind.
+ */
+#include "jni_natives.h"
+
+#include "varta/uds.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Copies a Java byte[] path into a NUL-terminated buffer; -EINVAL for empty/embedded NUL. */
+static int copy_path(JNIEnv *env, jbyteArray path, char out[PATH_MAX])
+{
+    const jsize n = (*env)->GetArrayLength(env, path);
+    if (n <= 0) {
+        return -EINVAL;
+    }
+    if (n >= PATH_MAX) {
+        return -ENAMETOOLONG;
+    }
+    (*env)->GetByteArrayRegion(env, path, 0, n, (jbyte *)out);
+    out[n] = '\0';
+    if (strlen(out) != (size_t)n) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* out[0..3] = dev, ino, granted rcvbuf, probe errno. Returns the fd or a negative code. */
+static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint rcvbuf, jlongArray out)
+{
+    char buffer[PATH_MAX];
+    int rc = copy_path(env, path, buffer);
+    struct varta_uds_bound bound;
+    memset(&bound, 0, sizeof(bound));
+    if (rc == 0) {
+        rc = varta_uds_bind(buffer, (unsigned)mode, rcvbuf, &bound);
+    }
+    const jlong values[4] = { (jlong)bound.dev, (jlong)bound.ino, bound.granted_rcvbuf, bound.probe_errno };
+    (*env)->SetLongArrayRegion(env, out, 0, 4, values);
+    return rc;
+}
+
+static jint uds_unlink_if_ours(JNIEnv *env, jclass cls, jbyteArray path, jlong dev, jlong ino)
+{
+    char buffer[PATH_MAX];
+    const int rc = copy_path(env, path, buffer);
+    return rc != 0 ? rc : varta_uds_unlink_if_ours(buffer, (uint64_t)dev, (uint64_t)ino);
+}
+
+static jint close_fd(JNIEnv *env, jclass cls, jint fd)
+{
+    return close(fd) == 0 || errno == EINTR ? 0 : -errno;
+}
+
+static jlong dir_fsync_failures(JNIEnv *env, jclass cls)
+{
+    return (jlong)varta_uds_dir_fsync_failures();
+}
+
+static jstring str_error(JNIEnv *env, jclass cls, jint err)
+{
+    char buffer[256];
+    const char *text = strerror_r(err, buffer, sizeof(buffer)); /* GNU variant (_GNU_SOURCE) */
+    return (*env)->NewStringUTF(env, text);
+}
+
+/* {EADDRINUSE, NOT_A_SOCKET, LIVE_OBSERVER, PATH_CHANGED, PROBE_FAILED, MODE_MISMATCH}. */
+static jintArray uds_constants(JNIEnv *env, jclass cls)
+{
+    const jint values[] = { EADDRINUSE, VARTA_UDS_ERR_NOT_A_SOCKET, VARTA_UDS_ERR_LIVE_OBSERVER,
+                            VARTA_UDS_ERR_PATH_CHANGED, VARTA_UDS_ERR_PROBE_FAILED, VARTA_UDS_ERR_MODE_MISMATCH };
+    const jsize n = (jsize)(sizeof(values) / sizeof(values[0]));
+    jintArray out = (*env)->NewIntArray(env, n);
+    if (out != NULL) {
+        (*env)->SetIntArrayRegion(env, out, 0, n, values);
+    }
+    return out;
+}
+
+/* Test helper: binds a datagram socket at path and closes it without unlink (a stale socket file). */
+static jint bind_abandoned(JNIEnv *env, jclass cls, jbyteArray path)
+{
+    char buffer[PATH_MAX];
+    const int rc = copy_path(env, path, buffer);
+    if (rc != 0) {
+        return rc;
+    }
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sun_family = AF_UNIX;
+    if (strlen(buffer) >= sizeof(addr.sun_path)) {
+        return -ENAMETOOLONG;
+    }
+    memcpy(addr.sun_path, buffer, strlen(buffer) + 1);
+    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    const int bound = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+    const int err = errno;
+    close(fd);
+    return bound == 0 ? 0 : -err;
+}
+
+static const JNINativeMethod METHODS[] = {
+    { "udsBind", "([BII[J)I", (void *)uds_bind },
+    { "udsUnlinkIfOurs", "([BJJ)I", (void *)uds_unlink_if_ours },
+    { "closeFd", "(I)I", (void *)close_fd },
+    { "udsBindDirFsyncFailures", "()J", (void *)dir_fsync_failures },
+    { "strerror", "(I)Ljava/lang/String;", (void *)str_error },
+    { "udsConstants", "()[I", (void *)uds_constants },
+    { "bindAbandoned", "([B)I", (void *)bind_abandoned },
+};
+
+struct varta_jni_table varta_jni_uds_natives(void)
+{
+    return VARTA_JNI_TABLE(METHODS);
+}
