@@ -229,6 +229,7 @@ static void drain_socket(struct varta_receiver *r)
 static void *receiver_main(void *arg)
 {
     struct varta_receiver *r = arg;
+    pthread_setname_np(pthread_self(), "varta-recv");
     struct epoll_event events[2];
     while (!atomic_load_explicit(&r->stopping, memory_order_acquire)) {
         const int n = epoll_wait(r->epoll_fd, events, 2, -1);

@@ -301,6 +301,49 @@ static void passed_descriptors_are_closed(void)
     observer_close(&o);
 }
 
+static void send_too_many_descriptors(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    int fds[40];
+    for (int i = 0; i < 40; i++) {
+        fds[i] = open("/dev/null", O_RDONLY);
+    }
+    uint8_t bytes[VARTA_FRAME_BYTES];
+    varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, 1, 0, bytes);
+    struct iovec iov = { .iov_base = bytes, .iov_len = sizeof(bytes) };
+    union {
+        struct cmsghdr align;
+        uint8_t buf[CMSG_SPACE(sizeof(fds))];
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                          .msg_controllen = sizeof(control.buf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(fds));
+    memcpy(CMSG_DATA(c), fds, sizeof(fds));
+    if (sendmsg(fd, &msg, 0) != (ssize_t)sizeof(bytes)) {
+        _exit(15);
+    }
+    close(fd);
+}
+
+static void truncated_control_data_is_ctrunc_and_leaks_nothing(void)
+{
+    struct varta_ring_record recs[4];
+    struct observer o;
+    observer_open(&o, "ctrunc", 64);
+    const int before = open_fd_count();
+    const pid_t child = spawn(send_too_many_descriptors, o.path, 1);
+    const int got = collect(&o, recs, 1, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == 1 && recs[0].kind == VARTA_KIND_CTRUNC, "CTRUNC record (kind %d)", got == 1 ? recs[0].kind : -1);
+    CHECK(got == 1 && recs[0].peer_pid == child, "credentials still read");
+    CHECK(open_fd_count() == before, "descriptors that fit were closed (%d vs %d)", open_fd_count(), before);
+    observer_close(&o);
+}
+
 static void send_as_nobody(const char *path, int count)
 {
     if (setgid(65534) != 0 || setuid(65534) != 0) {
@@ -383,6 +426,7 @@ int main(void)
     wrong_lengths_are_rejected_not_truncated();
     corrupt_frames_are_decode_errors();
     passed_descriptors_are_closed();
+    truncated_control_data_is_ctrunc_and_leaks_nothing();
     foreign_uid_is_a_uid_mismatch();
     full_ring_pushes_back_without_loss();
     wait_times_out_without_traffic();

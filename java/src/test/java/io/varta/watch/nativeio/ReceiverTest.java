@@ -173,7 +173,11 @@ class ReceiverTest
             items[i] = "beat:ok:" + i;
         }
         final Process sender = send(items);
-        Thread.sleep(200); // let the receiver fill the 64-slot ring and stall
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (ring.available() < ring.capacity() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5); // let the receiver fill the 64-slot ring and stall
+        }
         final List<Seen> seen = collect(items.length);
         assertExitsCleanly(sender);
         for (int i = 0; i < items.length; i++)
