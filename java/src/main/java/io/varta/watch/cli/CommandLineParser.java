@@ -1,0 +1,313 @@
+package io.varta.watch.cli;
+
+import io.varta.watch.log.LogFormat;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns {@code argv} into {@link Options} with the reference observer's rules:
+ * <ul>
+ *   <li>one pass over the tokens; a flag's value is always the next token ({@code --flag=value} and
+ *       positional words are "unknown flag"); the last occurrence of a flag wins;</li>
+ *   <li>{@code -h}/{@code --help} stops the pass as soon as it is seen as a flag;</li>
+ *   <li>value errors (bad integer, bad word, bad octal mode, export-size floor) are reported at the
+ *       token; removed and not-yet-supported flags are reported at the token;</li>
+ *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
+ *       floor, shutdown grace floor, iteration budget / eviction window / tracker capacity ranges,
+ *       clock source support, read-timeout ceiling and floor.</li>
+ * </ul>
+ *
+ * <p>Stateless; any thread may call {@link #parse}.
+ */
+public final class CommandLineParser
+{
+    /** Smallest {@code --threshold-ms}. */
+    public static final long MIN_THRESHOLD_MS = 10;
+    /** Smallest {@code --shutdown-grace-ms}. */
+    public static final long MIN_SHUTDOWN_GRACE_MS = 100;
+    /** Smallest {@code --export-file-max-bytes}. */
+    public static final long MIN_EXPORT_FILE_MAX_BYTES = 4096;
+    /** Accepted {@code --iteration-budget-ms} range. */
+    public static final long MIN_ITERATION_BUDGET_MS = 50;
+    /** Accepted {@code --iteration-budget-ms} range. */
+    public static final long MAX_ITERATION_BUDGET_MS = 60_000;
+    /** Largest {@code --tracker-capacity} and {@code --eviction-scan-window} (Linux pid_max ceiling). */
+    public static final long MAX_TRACKER_CAPACITY = 4_194_304;
+    /** Smallest {@code --read-timeout-ms}. */
+    public static final long MIN_READ_TIMEOUT_MS = 1;
+    /** Largest {@code --read-timeout-ms}: half of the reference's 2000 ms Poll-stage abort. */
+    public static final long MAX_READ_TIMEOUT_MS = 1_000;
+
+    private static final long U64 = -1L;
+
+    private CommandLineParser()
+    {
+    }
+
+    /**
+     * Parses and validates one command line. Any thread.
+     *
+     * @param args the arguments after the program name
+     * @return the options, or empty when {@code -h}/{@code --help} was given (print help, exit 0)
+     * @throws UsageException on any usage or validation error (exit 2)
+     */
+    public static Optional<Options> parse(final String... args) throws UsageException
+    {
+        final Options.Builder b = new Options.Builder();
+        int i = 0;
+        while (i < args.length)
+        {
+            final String token = args[i++];
+            final Flag flag = Flag.byName(token);
+            if (flag == null)
+            {
+                throw new UsageException("unknown flag " + token);
+            }
+            switch (flag.status())
+            {
+                case HELP:
+                    return Optional.empty();
+                case REMOVED:
+                    throw new UsageException(
+                        flag.flagName() + " has been removed for security reasons; use " + flag.replacement());
+                case NOT_YET_SUPPORTED:
+                    throw new UsageException(flag.flagName() + " is not supported yet by this build");
+                case SUPPORTED:
+                default:
+                    break;
+            }
+            String value = null;
+            if (flag.takesValue())
+            {
+                if (i >= args.length)
+                {
+                    throw new UsageException(flag.flagName() + " requires a value");
+                }
+                value = args[i++];
+            }
+            apply(b, flag, value);
+        }
+        validate(b);
+        return Optional.of(b.build());
+    }
+
+    private static void apply(final Options.Builder b, final Flag flag, final String v) throws UsageException
+    {
+        switch (flag)
+        {
+            case SOCKET:
+                b.socket = Path.of(v);
+                break;
+            case THRESHOLD_MS:
+                b.thresholdMs = unsigned(flag, v, U64);
+                break;
+            case SOCKET_MODE:
+                b.socketMode = octalMode(v);
+                break;
+            case READ_TIMEOUT_MS:
+                b.readTimeoutMs = unsigned(flag, v, U64);
+                break;
+            case UDS_RCVBUF_BYTES:
+                b.udsRcvbufBytes = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case EXPORT_FILE:
+                b.exportFile = Path.of(v);
+                break;
+            case EXPORT_FILE_MAX_BYTES:
+                final long maxBytes = unsigned(flag, v, U64);
+                if (Long.compareUnsigned(maxBytes, MIN_EXPORT_FILE_MAX_BYTES) < 0)
+                {
+                    throw new UsageException("--export-file-max-bytes: " + maxBytes
+                        + " is below the minimum " + MIN_EXPORT_FILE_MAX_BYTES + " bytes (a tiny cap rotates per"
+                        + " record and recreates the export file empty on every write, shredding the event"
+                        + " stream; omit the flag to grow the export file unbounded)");
+                }
+                b.exportFileMaxBytes = maxBytes;
+                break;
+            case EXPORT_FILE_SYNC_EVERY:
+                final long syncEvery = unsigned(flag, v, U64);
+                if (Long.compareUnsigned(syncEvery, RustSyntax.U32_MAX) > 0)
+                {
+                    throw badValue(flag, v);
+                }
+                b.exportFileSyncEvery = syncEvery;
+                break;
+            case MAX_BEAT_RATE:
+                b.maxBeatRate = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case GLOBAL_BEAT_RATE:
+                b.globalBeatRate = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case GLOBAL_BEAT_BURST:
+                b.globalBeatBurst = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case TRACKER_CAPACITY:
+                b.trackerCapacity = unsigned(flag, v, U64);
+                break;
+            case EVICTION_SCAN_WINDOW:
+                b.evictionScanWindow = unsigned(flag, v, U64);
+                break;
+            case TRACKER_EVICTION_POLICY:
+                b.trackerEvictionPolicy = word(flag, v, TrackerEvictionPolicy.values(), TrackerEvictionPolicy::cliName);
+                break;
+            case CLOCK_SOURCE:
+                b.clockSource = word(flag, v, ClockSource.values(), ClockSource::cliName);
+                break;
+            case ITERATION_BUDGET_MS:
+                b.iterationBudgetMs = unsigned(flag, v, U64);
+                break;
+            case ALLOW_CROSS_NAMESPACE_AGENTS:
+                b.allowCrossNamespaceAgents = true;
+                break;
+            case STRICT_NAMESPACE_CHECK:
+                b.strictNamespaceCheck = true;
+                break;
+            case SHUTDOWN_AFTER_SECS:
+                b.shutdownAfterSecs = unsigned(flag, v, U64);
+                break;
+            case SHUTDOWN_GRACE_MS:
+                b.shutdownGraceMs = unsigned(flag, v, U64);
+                break;
+            case SIGNAL_HANDLER_MODE:
+                b.signalHandlerMode = word(flag, v, SignalHandlerMode.values(), SignalHandlerMode::cliName);
+                break;
+            case LOG_FORMAT:
+                b.logFormat = word(flag, v, LogFormat.values(), LogFormat::cliName);
+                break;
+            default:
+                throw new IllegalStateException("supported flag without conversion: " + flag.flagName());
+        }
+    }
+
+    private static void validate(final Options.Builder b) throws UsageException
+    {
+        if (b.socket == null)
+        {
+            throw new UsageException("missing required flag --socket");
+        }
+        if (b.thresholdMs == null)
+        {
+            throw new UsageException("missing required flag --threshold-ms");
+        }
+        if (Long.compareUnsigned(b.thresholdMs, MIN_THRESHOLD_MS) < 0)
+        {
+            throw new UsageException("--threshold-ms: " + b.thresholdMs
+                + " is below the minimum allowed value (" + MIN_THRESHOLD_MS + " ms)");
+        }
+        if (Long.compareUnsigned(b.shutdownGraceMs, MIN_SHUTDOWN_GRACE_MS) < 0)
+        {
+            throw new UsageException("--shutdown-grace-ms: " + b.shutdownGraceMs
+                + " is below the minimum allowed value (" + MIN_SHUTDOWN_GRACE_MS + " ms)");
+        }
+        if (!inRange(b.iterationBudgetMs, MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS))
+        {
+            throw new UsageException(outOfRange(Flag.ITERATION_BUDGET_MS, b.iterationBudgetMs,
+                MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS) + " ms");
+        }
+        if (!inRange(b.evictionScanWindow, 1, MAX_TRACKER_CAPACITY))
+        {
+            throw new UsageException(
+                outOfRange(Flag.EVICTION_SCAN_WINDOW, b.evictionScanWindow, 1, MAX_TRACKER_CAPACITY));
+        }
+        if (!inRange(b.trackerCapacity, 1, MAX_TRACKER_CAPACITY))
+        {
+            throw new UsageException(
+                outOfRange(Flag.TRACKER_CAPACITY, b.trackerCapacity, 1, MAX_TRACKER_CAPACITY));
+        }
+        checkClockSupported(b.clockSource);
+        final long readTimeoutCeiling = MAX_READ_TIMEOUT_MS;
+        if (Long.compareUnsigned(b.readTimeoutMs, readTimeoutCeiling) > 0)
+        {
+            throw new UsageException("--read-timeout-ms: " + Long.toUnsignedString(b.readTimeoutMs)
+                + " ms exceeds the maximum " + readTimeoutCeiling
+                + " ms (must stay below the active self-watchdog budget)");
+        }
+        if (Long.compareUnsigned(b.readTimeoutMs, MIN_READ_TIMEOUT_MS) < 0)
+        {
+            throw new UsageException("--read-timeout-ms: " + b.readTimeoutMs + " is below the minimum "
+                + MIN_READ_TIMEOUT_MS + " ms (0 makes the UDS bind fail with \"cannot set a 0 duration timeout\""
+                + " and the observer never starts; omit the flag for the default)");
+        }
+    }
+
+    private static void checkClockSupported(final ClockSource source) throws UsageException
+    {
+        final String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        final boolean linux = os.startsWith("linux");
+        final String hint;
+        if (source == ClockSource.MONOTONIC_RAW)
+        {
+            hint = "`monotonic-raw` is macOS / iOS only (CLOCK_MONOTONIC_RAW = mach_continuous_time). On Linux"
+                + " use `--clock-source boottime` (CLOCK_BOOTTIME) for advance-through-suspend semantics;"
+                + " BSD has no equivalent kernel clock.";
+        }
+        else if (source == ClockSource.BOOTTIME && !linux)
+        {
+            hint = "`boottime` semantics (advance through suspend) require Linux's CLOCK_BOOTTIME.";
+        }
+        else
+        {
+            return;
+        }
+        throw new UsageException("--clock-source " + source.cliName() + " is not supported on `"
+            + (linux ? "linux" : os) + "`. " + hint + " Otherwise use `--clock-source monotonic` (the default).");
+    }
+
+    private static boolean inRange(final long unsignedValue, final long min, final long max)
+    {
+        return Long.compareUnsigned(unsignedValue, min) >= 0 && Long.compareUnsigned(unsignedValue, max) <= 0;
+    }
+
+    private static String outOfRange(final Flag flag, final long unsignedValue, final long min, final long max)
+    {
+        return flag.flagName() + ": " + Long.toUnsignedString(unsignedValue)
+            + " is outside the accepted range [" + min + ", " + max + "]";
+    }
+
+    private static long unsigned(final Flag flag, final String raw, final long max) throws UsageException
+    {
+        if (!RustSyntax.isUnsigned(raw, 10, max))
+        {
+            throw new UsageException(
+                flag.flagName() + ": not a valid unsigned integer: " + RustSyntax.debugQuote(raw));
+        }
+        return RustSyntax.parseUnsigned(raw, 10, max);
+    }
+
+    private static int octalMode(final String raw) throws UsageException
+    {
+        String digits = raw;
+        if (raw.startsWith("0o") || raw.startsWith("0O"))
+        {
+            digits = raw.substring(2);
+        }
+        if (digits.isEmpty() || !RustSyntax.isUnsigned(digits, 8, RustSyntax.U32_MAX))
+        {
+            throw new UsageException("--socket-mode: expected octal digits (e.g. 600, 0600, or 0o600), got: "
+                + RustSyntax.debugQuote(raw));
+        }
+        return (int) RustSyntax.parseUnsigned(digits, 8, RustSyntax.U32_MAX);
+    }
+
+    private static <E extends Enum<E>> E word(
+        final Flag flag, final String raw, final E[] choices, final Function<E, String> cliName)
+        throws UsageException
+    {
+        for (final E choice : choices)
+        {
+            if (cliName.apply(choice).equals(raw))
+            {
+                return choice;
+            }
+        }
+        throw badValue(flag, raw);
+    }
+
+    private static UsageException badValue(final Flag flag, final String raw)
+    {
+        return new UsageException(flag.flagName() + ": invalid value " + RustSyntax.debugQuote(raw));
+    }
+}

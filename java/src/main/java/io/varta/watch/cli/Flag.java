@@ -1,0 +1,280 @@
+package io.varta.watch.cli;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The complete command-line surface of the reference observer, one row per flag: name, whether it
+ * takes a value, whether this build supports it yet, and its help text. Later capabilities switch a
+ * row from {@link FlagStatus#NOT_YET_SUPPORTED} to {@link FlagStatus#SUPPORTED} and add the
+ * conversion in {@link CommandLineParser}.
+ *
+ * <p>Immutable; any thread.
+ */
+public enum Flag
+{
+    // ---- required ----------------------------------------------------------------------------
+    SOCKET("--socket", "PATH", FlagStatus.SUPPORTED, "REQUIRED",
+        "Path of the Unix datagram socket agents send beats to."),
+    THRESHOLD_MS("--threshold-ms", "MS", FlagStatus.SUPPORTED, "REQUIRED",
+        "Silence window per pid before a stall is reported (minimum 10)."),
+
+    // ---- UDS ingress ---------------------------------------------------------------------------
+    SOCKET_MODE("--socket-mode", "OCTAL", FlagStatus.SUPPORTED, "0600",
+        "Permission bits applied to the socket after bind (600, 0600, 0o600)."),
+    READ_TIMEOUT_MS("--read-timeout-ms", "MS", FlagStatus.SUPPORTED, "100",
+        "UDS read timeout; range 1..1000 (at most half of --self-watchdog-secs when set)."),
+    UDS_RCVBUF_BYTES("--uds-rcvbuf-bytes", "BYTES", FlagStatus.SUPPORTED, "1048576",
+        "SO_RCVBUF requested on the socket; 0 keeps the kernel default (max 2147483647)."),
+
+    // ---- UDP ingress ---------------------------------------------------------------------------
+    UDP_PORT("--udp-port", "PORT", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Also listen for beats on this UDP port (secure when a key file is given)."),
+    UDP_BIND_ADDR("--udp-bind-addr", "IP", FlagStatus.NOT_YET_SUPPORTED,
+        "127.0.0.1 with keys, else 0.0.0.0", "Address the UDP listener binds (requires --udp-port)."),
+    KEY_FILE("--key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Secure-UDP key: one 64-hex-character key, file mode 0600, owned by the observer."),
+    ACCEPTED_KEY_FILE("--accepted-key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Additional accepted secure-UDP keys, one per line, for key rotation."),
+    MASTER_KEY_FILE("--master-key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Master key (64 hex characters) from which a key per agent is derived."),
+    I_ACCEPT_PLAINTEXT_UDP("--i-accept-plaintext-udp", null, FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Allow an unauthenticated plaintext UDP listener (never for production)."),
+    I_ACCEPT_SECURE_UDP_NON_LOOPBACK("--i-accept-secure-udp-non-loopback", null,
+        FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Allow the secure-UDP listener on a non-loopback address."),
+    SECURE_UDP_ACCEPT_RECOVERY("--secure-udp-i-accept-recovery-on-unauthenticated-transport", null,
+        FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Allow recovery for stalls of agents that beat over secure UDP."),
+    PLAINTEXT_UDP_ACCEPT_RECOVERY("--plaintext-udp-i-accept-recovery-on-unauthenticated-transport", null,
+        FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Allow recovery for stalls of agents that beat over plaintext UDP."),
+
+    // ---- recovery ------------------------------------------------------------------------------
+    RECOVERY_EXEC("--recovery-exec", "CMD", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Command run (no shell) for each stalled pid; {pid} in any argument is replaced by the pid."),
+    RECOVERY_EXEC_FILE("--recovery-exec-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Read the recovery command from a file (mode 0600, owned by the observer)."),
+    RECOVERY_DEBOUNCE_MS("--recovery-debounce-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "1000",
+        "Minimum spacing of recoveries for the same pid; 0 disables debouncing."),
+    RECOVERY_ENV("--recovery-env", "KEY=VALUE", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Environment entry for the recovery child; repeatable."),
+    RECOVERY_INHERIT_ENV("--recovery-inherit-env", null, FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Give the recovery child the observer's whole environment."),
+    RECOVERY_TIMEOUT_MS("--recovery-timeout-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "none (never kill)",
+        "Kill a recovery child still running after this long (minimum 100)."),
+    RECOVERY_AUDIT_FILE("--recovery-audit-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Append-only audit log of recovery decisions."),
+    RECOVERY_AUDIT_MAX_BYTES("--recovery-audit-max-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED,
+        "none (unbounded)", "Rotate the audit log at this size (minimum 4096, 5 generations)."),
+    RECOVERY_AUDIT_SYNC_EVERY("--recovery-audit-sync-every", "N", FlagStatus.NOT_YET_SUPPORTED, "1",
+        "fdatasync the audit log every N records (N >= 1)."),
+    AUDIT_FSYNC_BUDGET_MS("--audit-fsync-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "50",
+        "Defer further audit syncs in a tick once one fdatasync took this long (>= 1)."),
+    AUDIT_SYNC_INTERVAL_MS("--audit-sync-interval-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "0 (off)",
+        "Also fdatasync the audit log at least this often."),
+    AUDIT_ROTATION_BUDGET_MS("--audit-rotation-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "50",
+        "Time budget per tick for audit-log rotation (1..250)."),
+    RECOVERY_CAPTURE_STDIO("--recovery-capture-stdio", null, FlagStatus.NOT_YET_SUPPORTED, "off",
+        "Capture the recovery child's stdout and stderr into the audit log."),
+    RECOVERY_CAPTURE_BYTES("--recovery-capture-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED, "4096",
+        "Cap on captured child output (1..1048576)."),
+    SHUTDOWN_GRACE_MS("--shutdown-grace-ms", "MS", FlagStatus.SUPPORTED, "5000",
+        "How long shutdown waits for recovery children after killing them (minimum 100, max 60000)."),
+
+    // ---- export file ---------------------------------------------------------------------------
+    EXPORT_FILE("--export-file", "PATH", FlagStatus.SUPPORTED, "none",
+        "Append one tab-separated line per event to this file."),
+    EXPORT_FILE_MAX_BYTES("--export-file-max-bytes", "BYTES", FlagStatus.SUPPORTED, "none (unbounded)",
+        "Rotate the export file at this size, keeping 5 generations (minimum 4096)."),
+    EXPORT_FILE_SYNC_EVERY("--export-file-sync-every", "N", FlagStatus.SUPPORTED, "0",
+        "Flush and fdatasync the export file every N lines; 0 flushes only when the buffer fills."),
+
+    // ---- metrics -------------------------------------------------------------------------------
+    PROM_ADDR("--prom-addr", "IP:PORT", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Serve Prometheus /metrics on this address (requires --prom-token-file)."),
+    PROM_TOKEN_FILE("--prom-token-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Bearer token for /metrics: 64 hex characters, mode 0600."),
+    PROM_RATE_LIMIT_PER_SEC("--prom-rate-limit-per-sec", "N", FlagStatus.NOT_YET_SUPPORTED, "5",
+        "Connections per second refilled per client IP."),
+    PROM_RATE_LIMIT_BURST("--prom-rate-limit-burst", "N", FlagStatus.NOT_YET_SUPPORTED, "10",
+        "Connection burst per client IP; 0 disables the per-IP limit."),
+    SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "250",
+        "Soft time budget for serving scrapes (50..60000)."),
+
+    // ---- admission and tracking ----------------------------------------------------------------
+    MAX_BEAT_RATE("--max-beat-rate", "N", FlagStatus.SUPPORTED, "100",
+        "Beats per second accepted per pid; 0 disables the limit."),
+    GLOBAL_BEAT_RATE("--global-beat-rate", "N", FlagStatus.SUPPORTED, "5000",
+        "Frames per second accepted from all senders together; 0 disables the limit."),
+    GLOBAL_BEAT_BURST("--global-beat-burst", "N", FlagStatus.SUPPORTED, "10000",
+        "Burst size of the global limit; 0 disables the limit."),
+    TRACKER_CAPACITY("--tracker-capacity", "N", FlagStatus.SUPPORTED, "256",
+        "Maximum number of tracked pids (1..4194304)."),
+    EVICTION_SCAN_WINDOW("--eviction-scan-window", "N", FlagStatus.SUPPORTED, "256",
+        "Slots examined when looking for an eviction victim (1..4194304)."),
+    TRACKER_EVICTION_POLICY("--tracker-eviction-policy", "strict|balanced", FlagStatus.SUPPORTED, "strict",
+        "What happens to a new pid when the tracker is full."),
+    CLOCK_SOURCE("--clock-source", "monotonic|boottime", FlagStatus.SUPPORTED, "monotonic",
+        "Observer clock; boottime keeps counting through suspend."),
+    ITERATION_BUDGET_MS("--iteration-budget-ms", "MS", FlagStatus.SUPPORTED, "250",
+        "Soft time budget of one observer loop iteration (50..60000)."),
+    ALLOW_CROSS_NAMESPACE_AGENTS("--allow-cross-namespace-agents", null, FlagStatus.SUPPORTED, "off",
+        "Accept beats from agents in another pid namespace."),
+    STRICT_NAMESPACE_CHECK("--strict-namespace-check", null, FlagStatus.SUPPORTED, "off",
+        "Exit (code 1) when an agent from another pid namespace is seen."),
+
+    // ---- liveness and lifecycle ----------------------------------------------------------------
+    HEARTBEAT_FILE("--heartbeat-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Rewrite this file atomically on every loop iteration."),
+    SELF_WATCHDOG_SECS("--self-watchdog-secs", "SECS", FlagStatus.NOT_YET_SUPPORTED,
+        "none (4 under systemd WatchdogSec)", "Abort when the loop makes no progress for this long (>= 1)."),
+    HW_WATCHDOG("--hw-watchdog", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+        "Kick this hardware watchdog device every iteration."),
+    SHUTDOWN_AFTER_SECS("--shutdown-after-secs", "SECS", FlagStatus.SUPPORTED, "none",
+        "Exit cleanly (code 0) after this many seconds."),
+    SIGNAL_HANDLER_MODE("--signal-handler-mode", "direct|libc", FlagStatus.SUPPORTED, "direct",
+        "Accepted for compatibility; has no effect on the JVM."),
+    LOG_FORMAT("--log-format", "text|json", FlagStatus.SUPPORTED, "text",
+        "stderr diagnostics as 'varta-watch: <msg>' lines or as JSON lines."),
+
+    // ---- removed by the reference ------------------------------------------------------------
+    RECOVERY_CMD("--recovery-cmd", "--recovery-exec"),
+    RECOVERY_CMD_FILE("--recovery-cmd-file", "--recovery-exec-file"),
+    I_ACCEPT_SHELL_RISK("--i-accept-shell-risk", "--recovery-exec"),
+    KEY_ENV("--key-env", Flag.KEY_FILE_HINT),
+    MASTER_KEY_ENV("--master-key-env", Flag.KEY_FILE_HINT),
+    ACCEPTED_KEY_ENV("--accepted-key-env", Flag.KEY_FILE_HINT),
+
+    // ---- help ----------------------------------------------------------------------------------
+    HELP_SHORT("-h", null, FlagStatus.HELP, "", "Print this help to stdout and exit 0."),
+    HELP("--help", null, FlagStatus.HELP, "", "Print this help to stdout and exit 0.");
+
+    private static final String KEY_FILE_HINT = "--key-file (mode 0600, owned by the observer UID)";
+
+    private static final Map<String, Flag> BY_NAME;
+
+    static
+    {
+        final Map<String, Flag> byName = new HashMap<>();
+        for (final Flag flag : values())
+        {
+            byName.put(flag.flagName, flag);
+        }
+        BY_NAME = Collections.unmodifiableMap(byName);
+    }
+
+    private final String flagName;
+    private final String valueName;
+    private final FlagStatus status;
+    private final String defaultText;
+    private final String description;
+    private final String replacement;
+
+    Flag(
+        final String flagName,
+        final String valueName,
+        final FlagStatus status,
+        final String defaultText,
+        final String description)
+    {
+        this.flagName = flagName;
+        this.valueName = valueName;
+        this.status = status;
+        this.defaultText = defaultText;
+        this.description = description;
+        this.replacement = null;
+    }
+
+    Flag(final String flagName, final String replacement)
+    {
+        this.flagName = flagName;
+        this.valueName = null;
+        this.status = FlagStatus.REMOVED;
+        this.defaultText = "";
+        this.description = "";
+        this.replacement = replacement;
+    }
+
+    /**
+     * Looks a command-line token up. Any thread.
+     *
+     * @param token an argv element
+     * @return the flag, or {@code null} when the token is not a flag of the reference surface
+     */
+    public static Flag byName(final String token)
+    {
+        return BY_NAME.get(token);
+    }
+
+    /**
+     * The token as typed, e.g. {@code --socket}. Any thread.
+     *
+     * @return the flag name
+     */
+    public String flagName()
+    {
+        return flagName;
+    }
+
+    /**
+     * Whether the flag consumes the next token as its value. Any thread.
+     *
+     * @return {@code false} for boolean flags, help and removed flags
+     */
+    public boolean takesValue()
+    {
+        return valueName != null;
+    }
+
+    /**
+     * Placeholder of the value in help, e.g. {@code MS}. Any thread.
+     *
+     * @return the placeholder, or {@code null} for flags without a value
+     */
+    public String valueName()
+    {
+        return valueName;
+    }
+
+    /**
+     * Whether this build accepts the flag. Any thread.
+     *
+     * @return the status
+     */
+    public FlagStatus status()
+    {
+        return status;
+    }
+
+    /**
+     * The default as shown in help ({@code REQUIRED} for the two mandatory flags). Any thread.
+     *
+     * @return default text, empty for help and removed flags
+     */
+    public String defaultText()
+    {
+        return defaultText;
+    }
+
+    /**
+     * One-line help description. Any thread.
+     *
+     * @return the description, empty for removed flags
+     */
+    public String description()
+    {
+        return description;
+    }
+
+    /**
+     * Migration hint of a removed flag. Any thread.
+     *
+     * @return what to use instead, or {@code null} when the flag is not removed
+     */
+    public String replacement()
+    {
+        return replacement;
+    }
+}

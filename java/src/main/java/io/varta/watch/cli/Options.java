@@ -1,0 +1,276 @@
+package io.varta.watch.cli;
+
+import io.varta.watch.log.LogFormat;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The validated configuration of one observer run, produced by {@link CommandLineParser}. Every getter
+ * corresponds to one flag; flags without a default are {@link Optional} / {@link OptionalLong}.
+ *
+ * <p>Numbers: the reference parses durations and sizes as Rust {@code u64}; values above
+ * {@link Long#MAX_VALUE} are accepted as it accepts them and saturate to {@link Long#MAX_VALUE} here
+ * (for a duration that is "never"). {@code u32} flags are returned as non-negative {@code long}s.
+ *
+ * <p>Immutable; any thread.
+ */
+public final class Options
+{
+    /** Default {@code --socket-mode}: 0600. */
+    public static final int DEFAULT_SOCKET_MODE = 0600;
+    /** Default {@code --read-timeout-ms}. */
+    public static final long DEFAULT_READ_TIMEOUT_MS = 100;
+    /** Default {@code --uds-rcvbuf-bytes}. */
+    public static final long DEFAULT_UDS_RCVBUF_BYTES = 1_048_576;
+    /** Default {@code --export-file-sync-every}. */
+    public static final long DEFAULT_EXPORT_FILE_SYNC_EVERY = 0;
+    /** Default {@code --max-beat-rate}. */
+    public static final long DEFAULT_MAX_BEAT_RATE = 100;
+    /** Default {@code --global-beat-rate}. */
+    public static final long DEFAULT_GLOBAL_BEAT_RATE = 5_000;
+    /** Default {@code --global-beat-burst}. */
+    public static final long DEFAULT_GLOBAL_BEAT_BURST = 10_000;
+    /** Default {@code --tracker-capacity}. */
+    public static final int DEFAULT_TRACKER_CAPACITY = 256;
+    /** Default {@code --eviction-scan-window}. */
+    public static final int DEFAULT_EVICTION_SCAN_WINDOW = 256;
+    /** Default {@code --iteration-budget-ms}. */
+    public static final long DEFAULT_ITERATION_BUDGET_MS = 250;
+    /** Default {@code --shutdown-grace-ms}. */
+    public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+    private final Path socket;
+    private final long thresholdMs;
+    private final int socketMode;
+    private final long readTimeoutMs;
+    private final long udsRcvbufBytes;
+    private final Path exportFile;
+    private final OptionalLong exportFileMaxBytes;
+    private final long exportFileSyncEvery;
+    private final long maxBeatRate;
+    private final long globalBeatRate;
+    private final long globalBeatBurst;
+    private final int trackerCapacity;
+    private final int evictionScanWindow;
+    private final TrackerEvictionPolicy trackerEvictionPolicy;
+    private final ClockSource clockSource;
+    private final long iterationBudgetMs;
+    private final boolean allowCrossNamespaceAgents;
+    private final boolean strictNamespaceCheck;
+    private final OptionalLong shutdownAfterSecs;
+    private final long shutdownGraceMs;
+    private final SignalHandlerMode signalHandlerMode;
+    private final LogFormat logFormat;
+
+    private Options(final Builder b)
+    {
+        this.socket = Objects.requireNonNull(b.socket, "socket");
+        this.thresholdMs = saturate(b.thresholdMs);
+        this.socketMode = b.socketMode;
+        this.readTimeoutMs = saturate(b.readTimeoutMs);
+        this.udsRcvbufBytes = b.udsRcvbufBytes;
+        this.exportFile = b.exportFile;
+        this.exportFileMaxBytes = b.exportFileMaxBytes == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(saturate(b.exportFileMaxBytes));
+        this.exportFileSyncEvery = b.exportFileSyncEvery;
+        this.maxBeatRate = b.maxBeatRate;
+        this.globalBeatRate = b.globalBeatRate;
+        this.globalBeatBurst = b.globalBeatBurst;
+        this.trackerCapacity = Math.toIntExact(b.trackerCapacity);
+        this.evictionScanWindow = Math.toIntExact(b.evictionScanWindow);
+        this.trackerEvictionPolicy = b.trackerEvictionPolicy;
+        this.clockSource = b.clockSource;
+        this.iterationBudgetMs = b.iterationBudgetMs;
+        this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
+        this.strictNamespaceCheck = b.strictNamespaceCheck;
+        this.shutdownAfterSecs = b.shutdownAfterSecs == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(saturate(b.shutdownAfterSecs));
+        this.shutdownGraceMs = saturate(b.shutdownGraceMs);
+        this.signalHandlerMode = b.signalHandlerMode;
+        this.logFormat = b.logFormat;
+    }
+
+    private static long saturate(final long unsignedValue)
+    {
+        return unsignedValue < 0 ? Long.MAX_VALUE : unsignedValue;
+    }
+
+    /** @return {@code --socket}: path of the UDS to bind. Any thread. */
+    public Path socket()
+    {
+        return socket;
+    }
+
+    /** @return {@code --threshold-ms}: silence window per pid, &ge; 10. Any thread. */
+    public long thresholdMs()
+    {
+        return thresholdMs;
+    }
+
+    /** @return {@code --socket-mode}: permission bits for the socket (default 0600). Any thread. */
+    public int socketMode()
+    {
+        return socketMode;
+    }
+
+    /** @return {@code --read-timeout-ms}: 1..1000 (default 100); validated only. Any thread. */
+    public long readTimeoutMs()
+    {
+        return readTimeoutMs;
+    }
+
+    /** @return {@code --uds-rcvbuf-bytes}: SO_RCVBUF request, 0 = kernel default. Any thread. */
+    public long udsRcvbufBytes()
+    {
+        return udsRcvbufBytes;
+    }
+
+    /** @return {@code --export-file}, if set. Any thread. */
+    public Optional<Path> exportFile()
+    {
+        return Optional.ofNullable(exportFile);
+    }
+
+    /** @return {@code --export-file-max-bytes} (&ge; 4096), empty = never rotate. Any thread. */
+    public OptionalLong exportFileMaxBytes()
+    {
+        return exportFileMaxBytes;
+    }
+
+    /** @return {@code --export-file-sync-every}: lines per flush + fdatasync, 0 = off. Any thread. */
+    public long exportFileSyncEvery()
+    {
+        return exportFileSyncEvery;
+    }
+
+    /** @return {@code --max-beat-rate}: beats/s per pid, 0 = unlimited. Any thread. */
+    public long maxBeatRate()
+    {
+        return maxBeatRate;
+    }
+
+    /** @return {@code --global-beat-rate}: frames/s over all senders, 0 = unlimited. Any thread. */
+    public long globalBeatRate()
+    {
+        return globalBeatRate;
+    }
+
+    /** @return {@code --global-beat-burst}: bucket size of the global limit, 0 = unlimited. Any thread. */
+    public long globalBeatBurst()
+    {
+        return globalBeatBurst;
+    }
+
+    /** @return {@code --tracker-capacity}: 1..4194304 (default 256). Any thread. */
+    public int trackerCapacity()
+    {
+        return trackerCapacity;
+    }
+
+    /** @return {@code --eviction-scan-window}: 1..4194304 (default 256). Any thread. */
+    public int evictionScanWindow()
+    {
+        return evictionScanWindow;
+    }
+
+    /** @return {@code --tracker-eviction-policy} (default strict). Any thread. */
+    public TrackerEvictionPolicy trackerEvictionPolicy()
+    {
+        return trackerEvictionPolicy;
+    }
+
+    /** @return {@code --clock-source}: monotonic or boottime on Linux. Any thread. */
+    public ClockSource clockSource()
+    {
+        return clockSource;
+    }
+
+    /** @return {@code --iteration-budget-ms}: 50..60000 (default 250). Any thread. */
+    public long iterationBudgetMs()
+    {
+        return iterationBudgetMs;
+    }
+
+    /** @return {@code --allow-cross-namespace-agents}. Any thread. */
+    public boolean allowCrossNamespaceAgents()
+    {
+        return allowCrossNamespaceAgents;
+    }
+
+    /** @return {@code --strict-namespace-check}. Any thread. */
+    public boolean strictNamespaceCheck()
+    {
+        return strictNamespaceCheck;
+    }
+
+    /** @return {@code --shutdown-after-secs}, empty = run until signalled. Any thread. */
+    public OptionalLong shutdownAfterSecs()
+    {
+        return shutdownAfterSecs;
+    }
+
+    /** @return {@code --shutdown-grace-ms}: &ge; 100 (default 5000). Any thread. */
+    public long shutdownGraceMs()
+    {
+        return shutdownGraceMs;
+    }
+
+    /** @return {@code --signal-handler-mode}; no effect on the JVM. Any thread. */
+    public SignalHandlerMode signalHandlerMode()
+    {
+        return signalHandlerMode;
+    }
+
+    /** @return {@code --log-format} (default text). Any thread. */
+    public LogFormat logFormat()
+    {
+        return logFormat;
+    }
+
+    /**
+     * Mutable collector used by {@link CommandLineParser} during its single pass. Unsigned u64 values are
+     * kept raw (possibly negative as signed longs) until {@link #build()}.
+     *
+     * <p>Not thread-safe; confined to the parsing thread.
+     */
+    static final class Builder
+    {
+        Path socket;
+        Long thresholdMs;
+        int socketMode = DEFAULT_SOCKET_MODE;
+        long readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
+        long udsRcvbufBytes = DEFAULT_UDS_RCVBUF_BYTES;
+        Path exportFile;
+        Long exportFileMaxBytes;
+        long exportFileSyncEvery = DEFAULT_EXPORT_FILE_SYNC_EVERY;
+        long maxBeatRate = DEFAULT_MAX_BEAT_RATE;
+        long globalBeatRate = DEFAULT_GLOBAL_BEAT_RATE;
+        long globalBeatBurst = DEFAULT_GLOBAL_BEAT_BURST;
+        long trackerCapacity = DEFAULT_TRACKER_CAPACITY;
+        long evictionScanWindow = DEFAULT_EVICTION_SCAN_WINDOW;
+        TrackerEvictionPolicy trackerEvictionPolicy = TrackerEvictionPolicy.STRICT;
+        ClockSource clockSource = ClockSource.MONOTONIC;
+        long iterationBudgetMs = DEFAULT_ITERATION_BUDGET_MS;
+        boolean allowCrossNamespaceAgents;
+        boolean strictNamespaceCheck;
+        Long shutdownAfterSecs;
+        long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+        SignalHandlerMode signalHandlerMode = SignalHandlerMode.DIRECT;
+        LogFormat logFormat = LogFormat.TEXT;
+
+        /**
+         * Freezes the collected values; call only after validation. Parsing thread.
+         *
+         * @return the options
+         */
+        Options build()
+        {
+            return new Options(this);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.varta.watch.log;
+
+/**
+ * Severity of a diagnostic line, spelled as the JSON {@code level} field prints it.
+ *
+ * <p>Immutable; any thread.
+ */
+public enum LogLevel
+{
+    INFO("info"),
+    WARN("warn"),
+    ERROR("error");
+
+    private final String label;
+
+    LogLevel(final String label)
+    {
+        this.label = label;
+    }
+
+    /**
+     * Lower-case name as written in JSON lines. Any thread.
+     *
+     * @return {@code info}, {@code warn} or {@code error}
+     */
+    public String label()
+    {
+        return label;
+    }
+}
