@@ -1,0 +1,138 @@
+package io.varta.watch.cli;
+
+import io.varta.watch.export.FileExportSink;
+import io.varta.watch.export.FileExporter;
+import io.varta.watch.log.Diagnostics;
+import io.varta.watch.observer.IngestCounter;
+import io.varta.watch.observer.IngestCounters;
+import io.varta.watch.observer.Observer;
+import io.varta.watch.observer.ObserverConfig;
+import io.varta.watch.observer.ObserverEvents;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/varta-watch}: parse the command line, start the observer, wait for SIGINT/SIGTERM or
+ * {@code --shutdown-after-secs}, shut down cleanly.
+ *
+ * <p>Exit codes: 0 clean shutdown or {@code --help}; 1 runtime failure (bind, export file, shutdown
+ * grace exceeded); 2 usage error. Nothing but the bound metrics address is ever printed on stdout.
+ *
+ * <p>Threading: the main thread only.
+ */
+public final class Main
+{
+    private Main()
+    {
+    }
+
+    /** Entry point; exits the JVM with the status of {@link #run}. */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    /** Runs the observer to completion and returns the exit status. Main thread. */
+    static int run(final String[] args)
+    {
+        final ParseOutcome outcome = CommandLine.parseOrExit(args, System.out, System.err);
+        if (outcome.shouldExit())
+        {
+            return outcome.exitCode();
+        }
+        final Options options = outcome.options();
+        final Diagnostics log = Diagnostics.toStderr(options.logFormat());
+        final ShutdownSignals signals = ShutdownSignals.install();
+
+        FileExporter exporter = null;
+        try
+        {
+            final ObserverEvents events;
+            if (options.exportFile().isPresent())
+            {
+                exporter = FileExporter.open(options.exportFile().get(), options.exportFileMaxBytes(),
+                    options.exportFileSyncEvery(), log);
+                events = new FileExportSink(exporter);
+            }
+            else
+            {
+                events = new ObserverEvents()
+                {
+                };
+            }
+            final Observer observer = Observer.start(toConfig(options), events);
+            try
+            {
+                waitForShutdown(signals, options);
+            }
+            finally
+            {
+                if (!closeWithinGrace(observer, options.shutdownGraceMs(), log))
+                {
+                    return 1;
+                }
+            }
+            logIngestSummary(observer.counters(), log);
+            return 0;
+        }
+        catch (final IOException e)
+        {
+            log.error(e.getMessage());
+            return 1;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        finally
+        {
+            if (null != exporter)
+            {
+                exporter.close();
+            }
+        }
+    }
+
+    private static ObserverConfig toConfig(final Options options)
+    {
+        return ObserverConfig.builder(options.socket(), options.thresholdMs())
+            .socketMode(options.socketMode())
+            .udsRcvbufBytes((int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()))
+            .build();
+    }
+
+    private static void waitForShutdown(final ShutdownSignals signals, final Options options)
+        throws InterruptedException
+    {
+        final long limit = options.shutdownAfterSecs().isPresent()
+            ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong())
+            : Long.MAX_VALUE;
+        signals.await(limit);
+    }
+
+    /** Closes the observer on a helper thread; false if it did not finish within the grace period. */
+    private static boolean closeWithinGrace(final Observer observer, final long graceMs, final Diagnostics log)
+        throws InterruptedException
+    {
+        final Thread closer = new Thread(observer::close, "varta-shutdown");
+        closer.start();
+        closer.join(graceMs);
+        if (closer.isAlive())
+        {
+            log.error("shutdown did not finish within --shutdown-grace-ms " + graceMs + "; exiting without cleanup");
+            return false;
+        }
+        return true;
+    }
+
+    private static void logIngestSummary(final IngestCounters counters, final Diagnostics log)
+    {
+        log.info("ingest: datagrams=" + counters.get(IngestCounter.DATAGRAMS)
+            + " first_recv_ns=" + counters.firstRecvNanos()
+            + " last_recv_ns=" + counters.lastRecvNanos()
+            + " beats=" + counters.get(IngestCounter.BEATS)
+            + " accounted=" + counters.outcomesTotal());
+    }
+}

@@ -1,0 +1,127 @@
+package io.varta.watch.observer;
+
+import io.varta.watch.nativeio.Receiver;
+import io.varta.watch.nativeio.Ring;
+import io.varta.watch.nativeio.UdsListener;
+
+import java.io.IOException;
+
+/**
+ * A running heartbeat observer: a bound Unix datagram socket, the native receiver thread that decodes
+ * datagrams into an off-heap ring, and the observer thread that drains it and reports to
+ * {@link ObserverEvents}.
+ *
+ * <pre>{@code
+ * try (Observer observer = Observer.start(config, events)) {
+ *     ... // agents beat; events arrive on the observer thread
+ * } // close(): stops both threads, accounts for every received datagram, unlinks the socket
+ * }</pre>
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one controlling thread (e.g. main);
+ * {@link #counters()} from any thread.
+ */
+public final class Observer implements AutoCloseable
+{
+    private final UdsListener listener;
+    private final Receiver receiver;
+    private final ObserverLoop loop;
+    private final Thread observerThread;
+    private final IngestCounters counters;
+    private boolean closed;
+
+    private Observer(final UdsListener listener, final Receiver receiver, final ObserverLoop loop,
+        final IngestCounters counters)
+    {
+        this.listener = listener;
+        this.receiver = receiver;
+        this.loop = loop;
+        this.counters = counters;
+        this.observerThread = new Thread(loop, "varta-observer");
+    }
+
+    /**
+     * Binds the socket and starts the receiver and observer threads.
+     *
+     * @throws IOException when the socket cannot be bound (the message carries the reference's fragments,
+     *     e.g. {@code another varta-watch is already running at <path>})
+     */
+    public static Observer start(final ObserverConfig config, final ObserverEvents events) throws IOException
+    {
+        final UdsListener listener = UdsListener.bind(config.socketPath(), config.socketMode(),
+            config.udsRcvbufBytes());
+        try
+        {
+            final Ring ring = new Ring(config.ringCapacity());
+            final Receiver receiver = Receiver.start(listener, ring);
+            final IngestCounters counters = new IngestCounters();
+            final ObserverLoop loop = new ObserverLoop(ring, receiver, events, counters, System::nanoTime,
+                currentUid());
+            final Observer observer = new Observer(listener, receiver, loop, counters);
+            observer.observerThread.start();
+            return observer;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            listener.close();
+            throw e;
+        }
+    }
+
+    /** Any thread: the published ingest counters. */
+    public IngestCounters counters()
+    {
+        return counters;
+    }
+
+    /** The bound listener (path, granted receive buffer). */
+    public UdsListener listener()
+    {
+        return listener;
+    }
+
+    /**
+     * Stops the receiver (no more datagrams are read), lets the observer thread account for everything
+     * already received and flush its sinks, then unlinks the socket if it is still ours. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        receiver.close(); // no more datagrams read; wakes the observer thread if it sleeps
+        loop.requestStop();
+        boolean interrupted = false;
+        while (observerThread.isAlive())
+        {
+            try
+            {
+                observerThread.join();
+            }
+            catch (final InterruptedException e)
+            {
+                interrupted = true;
+            }
+        }
+        listener.close();
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long currentUid()
+    {
+        try
+        {
+            return ((Number)java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"))
+                .longValue();
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.varta.watch.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code bin/varta-watch} process for black-box tests: started with the given flags, stdout and
+ * stderr captured to files, stopped with SIGTERM.
+ */
+public final class ObserverProcess implements AutoCloseable
+{
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private ObserverProcess(final Process process, final Path stdout, final Path stderr)
+    {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Path of the launcher (system property {@code varta.launcher}, set by Maven). */
+    public static Path launcher()
+    {
+        return Path.of(System.getProperty("varta.launcher", "../bin/varta-watch")).toAbsolutePath().normalize();
+    }
+
+    /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
+    public static ObserverProcess start(final Path dir, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(launcher().toString());
+        command.addAll(List.of(args));
+        final Path out = Files.createTempFile(dir, "observer", ".out");
+        final Path err = Files.createTempFile(dir, "observer", ".err");
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        return new ObserverProcess(builder.start(), out, err);
+    }
+
+    /** Runs the launcher to completion (for usage errors and --help); returns the finished process. */
+    public static ObserverProcess run(final Path dir, final String... args) throws IOException, InterruptedException
+    {
+        final ObserverProcess p = start(dir, args);
+        if (!p.process.waitFor(60, TimeUnit.SECONDS))
+        {
+            p.process.destroyForcibly();
+            throw new AssertionError("varta-watch did not exit; stderr: " + p.stderr());
+        }
+        return p;
+    }
+
+    /** Waits until {@code path} exists (the observer bound its socket) or the process died. */
+    public void awaitSocket(final Path path) throws InterruptedException, IOException
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(path))
+        {
+            if (!process.isAlive())
+            {
+                throw new AssertionError("varta-watch exited with " + process.exitValue() + ": " + stderr());
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("socket " + path + " did not appear; stderr: " + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int terminate(final Duration limit) throws InterruptedException
+    {
+        process.destroy(); // SIGTERM
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("varta-watch did not exit within " + limit + " after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public Process process()
+    {
+        return process;
+    }
+
+    public int exitCode()
+    {
+        return process.exitValue();
+    }
+
+    public String stdout() throws IOException
+    {
+        return Files.readString(stdout);
+    }
+
+    public String stderr() throws IOException
+    {
+        return Files.readString(stderr);
+    }
+
+    @Override
+    public void close()
+    {
+        if (process.isAlive())
+        {
+            process.destroyForcibly();
+        }
+    }
+}
