@@ -356,6 +356,13 @@ class CommandLineParserTest
         assertTrue(CommandLineParser.parse("--help", "--threshold-ms").isEmpty());
     }
 
+    @Test
+    void tokenErrorBeforeHelpWinsAsInTheReferenceSinglePass()
+    {
+        assertEquals("unknown flag --bogus", error("--bogus", "--help"));
+        assertEquals("--threshold-ms: not a valid unsigned integer: \"x\"", error("--threshold-ms", "x", "-h"));
+    }
+
     @ParameterizedTest
     @CsvSource({
         "--recovery-cmd,--recovery-exec",
