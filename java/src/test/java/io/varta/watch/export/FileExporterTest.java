@@ -210,6 +210,33 @@ class FileExporterTest
     }
 
     @Test
+    void fileCreatedDuringFailedValidationIsRemoved()
+    {
+        final long foreignUid = ExportFiles.realUid() + 4242;
+        final IOException e = assertThrows(IOException.class,
+            () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
+        assertEquals(exportPath() + ": owned by uid " + ExportFiles.realUid() + ", expected uid " + foreignUid,
+            e.getMessage());
+        assertFalse(Files.exists(exportPath(), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void existingFileFailingValidationIsLeftInPlace() throws IOException
+    {
+        Files.writeString(exportPath(), "mine\n");
+        final long foreignUid = ExportFiles.realUid() + 4242;
+        assertThrows(IOException.class, () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
+        assertEquals("mine\n", read(exportPath()));
+    }
+
+    @Test
+    void parentDirectoryOfARelativePathCanBeSynced() throws IOException
+    {
+        ExportFiles.syncParentDirectory(Path.of("relative-name.tsv"));
+        ExportFiles.syncParentDirectory(exportPath());
+    }
+
+    @Test
     void unsyncedLinesStayBufferedUntilFlush() throws IOException
     {
         try (FileExporter export = open(OptionalLong.empty(), 0))
