@@ -308,6 +308,15 @@ class CommandLineParserTest
     }
 
     @Test
+    void readTimeoutCeilingFollowsHalfTheSelfWatchdogWhenOneIsConfigured()
+    {
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.empty()));
+        assertEquals(500, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(1)));
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(4)));
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(Long.MAX_VALUE)));
+    }
+
+    @Test
     void readTimeoutOfZeroIsRejected()
     {
         final String message = error(withBase("--read-timeout-ms", "0"));
