@@ -5,6 +5,7 @@ import io.varta.watch.log.LogFormat;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -218,7 +219,7 @@ public final class CommandLineParser
                 outOfRange(Flag.TRACKER_CAPACITY, b.trackerCapacity, 1, MAX_TRACKER_CAPACITY));
         }
         checkClockSupported(b.clockSource);
-        final long readTimeoutCeiling = MAX_READ_TIMEOUT_MS;
+        final long readTimeoutCeiling = readTimeoutCeilingMs(OptionalLong.empty());
         if (Long.compareUnsigned(b.readTimeoutMs, readTimeoutCeiling) > 0)
         {
             throw new UsageException("--read-timeout-ms: " + Long.toUnsignedString(b.readTimeoutMs)
@@ -231,6 +232,25 @@ public final class CommandLineParser
                 + MIN_READ_TIMEOUT_MS + " ms (0 makes the UDS bind fail with \"cannot set a 0 duration timeout\""
                 + " and the observer never starts; omit the flag for the default)");
         }
+    }
+
+    /**
+     * The largest accepted {@code --read-timeout-ms}: 1000 ms, lowered to half of
+     * {@code --self-watchdog-secs} when that flag is set (it is not supported by this build yet, so the
+     * parser passes empty). Any thread.
+     *
+     * @param selfWatchdogSecs the self-watchdog deadline, if configured
+     * @return the ceiling in milliseconds
+     */
+    static long readTimeoutCeilingMs(final OptionalLong selfWatchdogSecs)
+    {
+        if (selfWatchdogSecs.isEmpty())
+        {
+            return MAX_READ_TIMEOUT_MS;
+        }
+        final long secs = selfWatchdogSecs.getAsLong();
+        final long halfMs = secs >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : secs * 1000 / 2;
+        return Math.min(halfMs, MAX_READ_TIMEOUT_MS);
     }
 
     private static void checkClockSupported(final ClockSource source) throws UsageException

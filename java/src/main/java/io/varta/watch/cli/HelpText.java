@@ -28,7 +28,7 @@ public final class HelpText
     private static String render()
     {
         final StringBuilder out = new StringBuilder(8192);
-        out.append("varta-watch: heartbeat observer for local agents (VLP v0.2 over a Unix datagram socket)\n")
+        out.append("varta-watch - heartbeat observer for local agents (VLP v0.2 over a Unix datagram socket)\n")
             .append('\n')
             .append("USAGE:\n")
             .append("    varta-watch --socket PATH --threshold-ms MS [OPTIONS]\n")

@@ -53,13 +53,26 @@ final class ExportFiles
      */
     static FileChannel openOrCreate(final Path path) throws IOException
     {
+        return openOrCreate(path, REAL_UID);
+    }
+
+    /**
+     * {@link #openOrCreate(Path)} against an explicit owner uid (tests use a foreign uid). Any thread.
+     *
+     * @param path the export file
+     * @param ownerUid uid the file must belong to
+     * @return a channel appending to the validated file
+     * @throws IOException with a user-facing message
+     */
+    static FileChannel openOrCreate(final Path path, final long ownerUid) throws IOException
+    {
         try
         {
-            return createNew(path);
+            return createNew(path, ownerUid);
         }
         catch (final FileAlreadyExistsException exists)
         {
-            return openExisting(path);
+            return openExisting(path, ownerUid);
         }
     }
 
@@ -74,13 +87,26 @@ final class ExportFiles
      */
     static FileChannel createNew(final Path path) throws IOException
     {
+        return createNew(path, REAL_UID);
+    }
+
+    /**
+     * {@link #createNew(Path)} against an explicit owner uid (tests use a foreign uid). Any thread.
+     *
+     * @param path file to create
+     * @param ownerUid uid the file must belong to
+     * @return a channel appending to the new file
+     * @throws IOException on failure; the created file is removed again
+     */
+    static FileChannel createNew(final Path path, final long ownerUid) throws IOException
+    {
         final FileChannel channel = FileChannel.open(path, CREATE_OPTIONS, MODE_0600);
         Object createdKey = null;
         try
         {
             final Map<String, Object> attributes = attributes(path);
             createdKey = attributes.get("fileKey");
-            validate(path, attributes);
+            validate(path, attributes, ownerUid);
             return channel;
         }
         catch (final IOException | RuntimeException e)
@@ -91,7 +117,7 @@ final class ExportFiles
         }
     }
 
-    private static FileChannel openExisting(final Path path) throws IOException
+    private static FileChannel openExisting(final Path path, final long ownerUid) throws IOException
     {
         final Map<String, Object> before;
         try
@@ -100,10 +126,10 @@ final class ExportFiles
         }
         catch (final NoSuchFileException vanished)
         {
-            return createNew(path);
+            return createNew(path, ownerUid);
         }
         // Reject before open: opening a FIFO for writing would block, a directory fails with EISDIR.
-        validate(path, before);
+        validate(path, before, ownerUid);
         final FileChannel channel;
         try
         {
@@ -121,7 +147,7 @@ final class ExportFiles
         try
         {
             final Map<String, Object> after = attributes(path);
-            validate(path, after);
+            validate(path, after, ownerUid);
             if (!Objects.equals(before.get("fileKey"), after.get("fileKey")))
             {
                 throw new IOException(path + ": file was replaced while being opened");
@@ -135,7 +161,8 @@ final class ExportFiles
         }
     }
 
-    private static void validate(final Path path, final Map<String, Object> attributes) throws IOException
+    private static void validate(final Path path, final Map<String, Object> attributes, final long ownerUid)
+        throws IOException
     {
         if (Boolean.TRUE.equals(attributes.get("isSymbolicLink")))
         {
@@ -146,9 +173,9 @@ final class ExportFiles
             throw new IOException(path + ": must be a regular file");
         }
         final long uid = ((Number) attributes.get("uid")).longValue();
-        if (uid != REAL_UID)
+        if (uid != ownerUid)
         {
-            throw new IOException(path + ": owned by uid " + uid + ", expected uid " + REAL_UID);
+            throw new IOException(path + ": owned by uid " + uid + ", expected uid " + ownerUid);
         }
         if (((Number) attributes.get("nlink")).longValue() != 1)
         {

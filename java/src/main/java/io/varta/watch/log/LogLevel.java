@@ -7,8 +7,11 @@ package io.varta.watch.log;
  */
 public enum LogLevel
 {
+    /** Informational. */
     INFO("info"),
+    /** Degraded but running. */
     WARN("warn"),
+    /** Failure. */
     ERROR("error");
 
     private final String label;

@@ -308,6 +308,15 @@ class CommandLineParserTest
     }
 
     @Test
+    void readTimeoutCeilingFollowsHalfTheSelfWatchdogWhenOneIsConfigured()
+    {
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.empty()));
+        assertEquals(500, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(1)));
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(4)));
+        assertEquals(1000, CommandLineParser.readTimeoutCeilingMs(OptionalLong.of(Long.MAX_VALUE)));
+    }
+
+    @Test
     void readTimeoutOfZeroIsRejected()
     {
         final String message = error(withBase("--read-timeout-ms", "0"));
@@ -354,6 +363,13 @@ class CommandLineParserTest
         assertTrue(CommandLineParser.parse("-h").isEmpty());
         assertTrue(CommandLineParser.parse("--threshold-ms", "1", "--help", "--bogus").isEmpty());
         assertTrue(CommandLineParser.parse("--help", "--threshold-ms").isEmpty());
+    }
+
+    @Test
+    void tokenErrorBeforeHelpWinsAsInTheReferenceSinglePass()
+    {
+        assertEquals("unknown flag --bogus", error("--bogus", "--help"));
+        assertEquals("--threshold-ms: not a valid unsigned integer: \"x\"", error("--threshold-ms", "x", "-h"));
     }
 
     @ParameterizedTest

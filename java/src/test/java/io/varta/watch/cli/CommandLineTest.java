@@ -55,6 +55,14 @@ class CommandLineTest
     }
 
     @Test
+    void helpTextNeverStartsLikeAnErrorLine()
+    {
+        final String help = HelpText.text();
+        assertFalse(help.startsWith("varta-watch: "));
+        assertTrue(help.endsWith("\n"));
+    }
+
+    @Test
     void goodCommandLinePrintsNothingAndRuns()
     {
         final ParseOutcome outcome = run("--socket", "/s", "--threshold-ms", "100");

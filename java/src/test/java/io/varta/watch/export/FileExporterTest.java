@@ -210,6 +210,33 @@ class FileExporterTest
     }
 
     @Test
+    void fileCreatedDuringFailedValidationIsRemoved()
+    {
+        final long foreignUid = ExportFiles.realUid() + 4242;
+        final IOException e = assertThrows(IOException.class,
+            () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
+        assertEquals(exportPath() + ": owned by uid " + ExportFiles.realUid() + ", expected uid " + foreignUid,
+            e.getMessage());
+        assertFalse(Files.exists(exportPath(), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void existingFileFailingValidationIsLeftInPlace() throws IOException
+    {
+        Files.writeString(exportPath(), "mine\n");
+        final long foreignUid = ExportFiles.realUid() + 4242;
+        assertThrows(IOException.class, () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
+        assertEquals("mine\n", read(exportPath()));
+    }
+
+    @Test
+    void parentDirectoryOfARelativePathCanBeSynced() throws IOException
+    {
+        ExportFiles.syncParentDirectory(Path.of("relative-name.tsv"));
+        ExportFiles.syncParentDirectory(exportPath());
+    }
+
+    @Test
     void unsyncedLinesStayBufferedUntilFlush() throws IOException
     {
         try (FileExporter export = open(OptionalLong.empty(), 0))
@@ -377,6 +404,32 @@ class FileExporterTest
         assertTrue(export.writeErrors() >= 2, Long.toString(export.writeErrors()));
         assertEquals("", read(exportPath()));
         assertTrue(log().startsWith("varta-watch: file export error: "), log());
+    }
+
+    @Test
+    void beatLinesDoNotAllocateInSteadyState() throws IOException
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
+        final com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) threads;
+        final long self = Thread.currentThread().getId();
+        try (FileExporter export = open(OptionalLong.empty(), 0))
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                export.beat(System.nanoTime(), 4_000_000 + i, i, Status.OK, i);
+            }
+            final long before = counter.getThreadAllocatedBytes(self);
+            final int lines = 200_000;
+            for (int i = 0; i < lines; i++)
+            {
+                export.beat(System.nanoTime(), 4_000_000 + i, i, Status.DEGRADED, i);
+                export.stall(System.nanoTime(), 4_000_000 + i, i);
+            }
+            final long allocated = counter.getThreadAllocatedBytes(self) - before;
+            // a String per line would be > 60 bytes x 400k lines; allow a little noise from the JDK
+            assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for " + (2 * lines) + " lines");
+        }
     }
 
     @Test
