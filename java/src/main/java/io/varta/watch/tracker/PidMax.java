@@ -2,7 +2,6 @@ package io.varta.watch.tracker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -78,8 +77,13 @@ public final class PidMax
         reads++;
         try
         {
-            final String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
-            final long parsed = Long.parseLong(text);
+            final byte[] buffer = new byte[32];
+            final int length = ProcessIdentity.readProcFile(file, buffer);
+            if (length < 0)
+            {
+                throw new IOException("cannot read " + file);
+            }
+            final long parsed = Long.parseLong(new String(buffer, 0, length, StandardCharsets.US_ASCII).trim());
             value = parsed > 0 ? parsed : FALLBACK;
         }
         catch (final IOException | NumberFormatException | SecurityException e)

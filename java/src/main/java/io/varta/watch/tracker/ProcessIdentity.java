@@ -1,6 +1,7 @@
 package io.varta.watch.tracker;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ public final class ProcessIdentity
 
     private static final int START_TIME_FIELD = 22;
 
+    /** /proc/<pid>/stat is a few hundred bytes; field 22 sits well inside the first 1 KiB. */
+    private final byte[] statBuffer = new byte[1024];
     private final Path procRoot;
     private long startTime = UNKNOWN;
     private long nsInode = UNKNOWN;
@@ -115,18 +118,42 @@ public final class ProcessIdentity
         return readNsInode(procRoot.resolve("self"));
     }
 
-    private static long readStartTime(final Path dir)
+    private long readStartTime(final Path dir)
     {
-        final byte[] stat;
-        try
+        final int length = readProcFile(dir.resolve("stat"), statBuffer);
+        return length < 0 ? UNKNOWN : parseStartTime(statBuffer, length);
+    }
+
+    /**
+     * Reads a small /proc or /sys file into {@code buffer} with large reads from offset 0. Procfs files
+     * report size 0 and some implementations (sysctl handlers, sandboxed kernels) misbehave with the
+     * size-driven small reads of {@code Files.readAllBytes}, so one big read is what gets the whole value.
+     * Any thread (uses only its arguments).
+     *
+     * @param file   file to read
+     * @param buffer destination; content beyond its length is ignored
+     * @return bytes read, or -1 when the file cannot be read
+     */
+    static int readProcFile(final Path file, final byte[] buffer)
+    {
+        try (InputStream in = Files.newInputStream(file))
         {
-            stat = Files.readAllBytes(dir.resolve("stat"));
+            int length = 0;
+            while (length < buffer.length)
+            {
+                final int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0)
+                {
+                    break;
+                }
+                length += n;
+            }
+            return length;
         }
         catch (final IOException | SecurityException e)
         {
-            return UNKNOWN;
+            return -1;
         }
-        return parseStartTime(stat, stat.length);
     }
 
     /**
