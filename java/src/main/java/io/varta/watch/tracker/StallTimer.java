@@ -1,0 +1,208 @@
+package io.varta.watch.tracker;
+
+/**
+ * Deadline queue of armed tracker slots: answers "which slots have been silent for at least the threshold"
+ * in O(1) per beat and O(due stalls) per poll, independent of how many slots are tracked.
+ *
+ * <p><b>Why a list and not a wheel or a heap.</b> Every slot shares one threshold, and a slot is (re)armed
+ * only with the current observer time, which never goes backwards ({@link ObserverClock}). So deadlines
+ * are armed in non-decreasing order: appending the slot at the tail of a FIFO keeps the whole queue sorted
+ * by deadline. An intrusive doubly-linked list over slot indices then gives
+ * <ul>
+ *   <li>{@link #arm}: unlink from anywhere + append at the tail, O(1);</li>
+ *   <li>{@link #pollDue}: the head is the earliest deadline; pop while due, O(1) each;</li>
+ *   <li>{@link #nextDeadlineNanos}: the head's deadline, O(1), exact to the nanosecond (no tick rounding,
+ *       unlike a timing wheel).</li>
+ * </ul>
+ * A heap would cost O(log n) per beat; a hashed wheel adds tick rounding and cascading for no gain here.
+ *
+ * <p><b>Layout</b> (struct of arrays, indexed by slot):
+ * <pre>
+ *  armedAt[slot]  long  observer ns of the last arm (= last accepted beat); kept when disarmed
+ *  prev[slot]     int   previous slot in the queue, NIL at the head, UNLINKED when not armed
+ *  next[slot]     int   next slot in the queue, NIL at the tail
+ * </pre>
+ * 16 bytes per slot. The tracker uses {@code armedAt} as its "last accepted beat" time, so it is not
+ * stored twice.
+ *
+ * <p><b>Threading:</b> not thread-safe; observer thread only.
+ *
+ * <pre>{@code
+ * StallTimer timer = new StallTimer(256, 5_000_000_000L);
+ * timer.arm(slot, now);
+ * for (int s = timer.pollDue(now); s != StallTimer.NIL; s = timer.pollDue(now)) { ... }
+ * long sleepUntil = timer.nextDeadlineNanos();
+ * }</pre>
+ */
+public final class StallTimer
+{
+    /** "No slot": end of the queue, or nothing due. */
+    public static final int NIL = -1;
+    private static final int UNLINKED = -2;
+
+    private final long thresholdNanos;
+    private final long[] armedAt;
+    private final int[] prev;
+    private final int[] next;
+    private int head = NIL;
+    private int tail = NIL;
+    private int armedCount;
+
+    /**
+     * @param capacity       number of slots, 1 .. {@link PidIndex#MAX_CAPACITY}
+     * @param thresholdNanos silence after which an armed slot is due, &gt; 0
+     */
+    public StallTimer(final int capacity, final long thresholdNanos)
+    {
+        if (capacity < 1 || capacity > PidIndex.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("capacity must be 1.." + PidIndex.MAX_CAPACITY + ": " + capacity);
+        }
+        if (thresholdNanos <= 0)
+        {
+            throw new IllegalArgumentException("threshold must be > 0 ns: " + thresholdNanos);
+        }
+        this.thresholdNanos = thresholdNanos;
+        this.armedAt = new long[capacity];
+        this.prev = new int[capacity];
+        this.next = new int[capacity];
+        java.util.Arrays.fill(prev, UNLINKED);
+        java.util.Arrays.fill(next, NIL);
+    }
+
+    /** @return the threshold in ns; any thread (immutable) */
+    public long thresholdNanos()
+    {
+        return thresholdNanos;
+    }
+
+    /**
+     * Arms (or re-arms) a slot at {@code nowNanos}: it becomes due at {@code nowNanos + threshold}.
+     * Observer thread only.
+     *
+     * @param slot     slot index
+     * @param nowNanos observer time, not smaller than any earlier arm time (clamped to the tail's if it is)
+     */
+    public void arm(final int slot, final long nowNanos)
+    {
+        if (UNLINKED != prev[slot])
+        {
+            unlink(slot);
+        }
+        final long at = NIL != tail && nowNanos < armedAt[tail] ? armedAt[tail] : nowNanos;
+        armedAt[slot] = at;
+        prev[slot] = tail;
+        next[slot] = NIL;
+        if (NIL == tail)
+        {
+            head = slot;
+        }
+        else
+        {
+            next[tail] = slot;
+        }
+        tail = slot;
+        armedCount++;
+    }
+
+    /**
+     * Takes a slot out of the queue; its arm time is kept. No effect when not armed. Observer thread only.
+     *
+     * @param slot slot index
+     */
+    public void disarm(final int slot)
+    {
+        if (UNLINKED != prev[slot])
+        {
+            unlink(slot);
+        }
+    }
+
+    /**
+     * Sets the arm time of a slot without queueing it (for a slot that is tracked but already stalled).
+     * Observer thread only.
+     *
+     * @param slot     slot index
+     * @param nowNanos observer time
+     */
+    void setArmedAt(final int slot, final long nowNanos)
+    {
+        armedAt[slot] = nowNanos;
+    }
+
+    /**
+     * @param slot slot index
+     * @return true when the slot is queued; observer thread only
+     */
+    public boolean isArmed(final int slot)
+    {
+        return UNLINKED != prev[slot];
+    }
+
+    /**
+     * @param slot slot index
+     * @return the observer time of the slot's last arm; observer thread only
+     */
+    public long armedAt(final int slot)
+    {
+        return armedAt[slot];
+    }
+
+    /** @return number of queued slots; observer thread only */
+    public int armedCount()
+    {
+        return armedCount;
+    }
+
+    /**
+     * Removes and returns the earliest slot if it is due ({@code now − armedAt ≥ threshold}).
+     * Observer thread only.
+     *
+     * @param nowNanos observer time
+     * @return a due slot (now disarmed), or {@link #NIL} when none is due
+     */
+    public int pollDue(final long nowNanos)
+    {
+        final int slot = head;
+        if (NIL == slot || nowNanos - armedAt[slot] < thresholdNanos)
+        {
+            return NIL;
+        }
+        unlink(slot);
+        return slot;
+    }
+
+    /**
+     * @return the earliest deadline ({@code armedAt + threshold}) in observer ns, or {@link Long#MAX_VALUE}
+     *         when nothing is armed; observer thread only
+     */
+    public long nextDeadlineNanos()
+    {
+        return NIL == head ? Long.MAX_VALUE : armedAt[head] + thresholdNanos;
+    }
+
+    private void unlink(final int slot)
+    {
+        final int p = prev[slot];
+        final int n = next[slot];
+        if (NIL == p)
+        {
+            head = n;
+        }
+        else
+        {
+            next[p] = n;
+        }
+        if (NIL == n)
+        {
+            tail = p;
+        }
+        else
+        {
+            prev[n] = p;
+        }
+        prev[slot] = UNLINKED;
+        next[slot] = NIL;
+        armedCount--;
+    }
+}
