@@ -8,6 +8,7 @@ import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.ObserverConfig;
 import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.tracker.EvictionPolicy;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ public final class Main
                 {
                 };
             }
-            final Observer observer = Observer.start(toConfig(options), events);
+            final Observer observer = Observer.start(toConfig(options), events, signals::request);
             try
             {
                 waitForShutdown(signals, options);
@@ -74,6 +75,11 @@ public final class Main
                 }
             }
             logIngestSummary(observer.counters(), log);
+            if (null != observer.fatalError())
+            {
+                log.error(observer.fatalError());
+                return 1;
+            }
             return 0;
         }
         catch (final IOException e)
@@ -100,6 +106,13 @@ public final class Main
         return ObserverConfig.builder(options.socket(), options.thresholdMs())
             .socketMode(options.socketMode())
             .udsRcvbufBytes((int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()))
+            .trackerCapacity(options.trackerCapacity())
+            .evictionScanWindow(options.evictionScanWindow())
+            .evictionPolicy(TrackerEvictionPolicy.BALANCED == options.trackerEvictionPolicy()
+                ? EvictionPolicy.BALANCED : EvictionPolicy.STRICT)
+            .rateLimits(options.maxBeatRate(), options.globalBeatRate(), options.globalBeatBurst())
+            .boottimeClock(ClockSource.BOOTTIME == options.clockSource())
+            .namespacePolicy(options.allowCrossNamespaceAgents(), options.strictNamespaceCheck())
             .build();
     }
 
@@ -133,6 +146,7 @@ public final class Main
             + " first_recv_ns=" + counters.firstRecvNanos()
             + " last_recv_ns=" + counters.lastRecvNanos()
             + " beats=" + counters.get(IngestCounter.BEATS)
+            + " stalls=" + counters.get(IngestCounter.STALLS)
             + " accounted=" + counters.outcomesTotal());
     }
 }

@@ -31,6 +31,12 @@ final class ShutdownSignals
         return signals;
     }
 
+    /** Any thread: requests shutdown as a signal would (used when the observer stops by itself). */
+    void request()
+    {
+        requested.countDown();
+    }
+
     /**
      * Waits for a signal or until {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: no limit).
      *

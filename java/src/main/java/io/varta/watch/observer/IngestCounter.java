@@ -9,8 +9,18 @@ public enum IngestCounter
 {
     /** Datagrams read from the socket (one ring record each, I/O error records excluded). */
     DATAGRAMS(false),
-    /** Valid frames from a verified sender, handed on (to the tracker). */
+    /** Valid frames accepted by the tracker (a {@code beat} event each). */
     BEATS(true),
+    /** Valid frames whose nonce (or terminal timestamp) did not advance: dropped without an event. */
+    OUT_OF_ORDER(true),
+    /** Valid frames from a new pid refused because the tracker was full and nothing could be evicted. */
+    CAPACITY_REFUSED(true),
+    /** Valid frames dropped by the per-pid minimum spacing ({@code --max-beat-rate}). */
+    RATE_LIMITED_PER_PID(true),
+    /** Valid frames dropped by the global token bucket ({@code --global-beat-rate/-burst}). */
+    RATE_LIMITED_GLOBAL(true),
+    /** Valid frames from a sender in another pid namespace ({@code namespace_conflict}). */
+    NAMESPACE_MISMATCH(true),
     DECODE_BAD_MAGIC(true),
     DECODE_BAD_VERSION(true),
     DECODE_BAD_CRC(true),
@@ -34,7 +44,23 @@ public enum IngestCounter
     /** Ring records drained by the observer thread. */
     RECORDS_DRAINED(false),
     /** Observer loop iterations that drained at least one record. */
-    BATCHES(false);
+    BATCHES(false),
+    /** Stall events raised. */
+    STALLS(false),
+    /** Tracker slots evicted to make room for a new pid. */
+    EVICTIONS(false),
+    /** Pids found recycled (start time changed): slot reset or retired. */
+    PID_RECYCLES(false),
+    /** Accepted regular nonces that wrapped around. */
+    NONCE_WRAPS(false),
+    /** Eviction scans that found no victim within the scan window. */
+    EVICTION_SCAN_TRUNCATED(false),
+    /** Observer clock steps backwards that were absorbed. */
+    CLOCK_REGRESSIONS(false),
+    /** Observer clock steps forward by more than 5 s. */
+    CLOCK_FORWARD_JUMPS(false),
+    /** Pids currently tracked (a gauge, not a counter). */
+    PIDS_TRACKED(false);
 
     private final boolean datagramOutcome;
 

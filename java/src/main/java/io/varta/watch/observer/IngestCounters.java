@@ -26,6 +26,12 @@ public final class IngestCounters
         LONGS.setOpaque(values, i, (long)LONGS.getOpaque(values, i) + 1);
     }
 
+    /** Observer thread only: publishes a value computed elsewhere (a gauge or the tracker's own count). */
+    public void set(final IngestCounter counter, final long value)
+    {
+        LONGS.setOpaque(values, counter.ordinal(), value);
+    }
+
     /**
      * Observer thread only, once per drained batch: publishes the receive-time window of the datagrams
      * seen so far (for the ingest-rate summary).

@@ -1,8 +1,10 @@
 package io.varta.watch.observer;
 
+import io.varta.watch.nativeio.NativeClock;
 import io.varta.watch.nativeio.Receiver;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.UdsListener;
+import io.varta.watch.tracker.ObserverClock;
 
 import java.io.IOException;
 
@@ -30,13 +32,20 @@ public final class Observer implements AutoCloseable
     private boolean closed;
 
     private Observer(final UdsListener listener, final Receiver receiver, final ObserverLoop loop,
-        final IngestCounters counters)
+        final IngestCounters counters, final Runnable onSelfStop)
     {
         this.listener = listener;
         this.receiver = receiver;
         this.loop = loop;
         this.counters = counters;
-        this.observerThread = new Thread(loop, "varta-observer");
+        this.observerThread = new Thread(() ->
+        {
+            loop.run();
+            if (null != loop.fatalError())
+            {
+                onSelfStop.run();
+            }
+        }, "varta-observer");
     }
 
     /**
@@ -47,6 +56,18 @@ public final class Observer implements AutoCloseable
      */
     public static Observer start(final ObserverConfig config, final ObserverEvents events) throws IOException
     {
+        return start(config, events, () ->
+        {
+        });
+    }
+
+    /**
+     * Like {@link #start(ObserverConfig, ObserverEvents)}; {@code onSelfStop} runs on the observer thread if
+     * the observer stops by itself (see {@link #fatalError()}), so the owner can shut down.
+     */
+    public static Observer start(final ObserverConfig config, final ObserverEvents events, final Runnable onSelfStop)
+        throws IOException
+    {
         final UdsListener listener = UdsListener.bind(config.socketPath(), config.socketMode(),
             config.udsRcvbufBytes());
         try
@@ -54,9 +75,10 @@ public final class Observer implements AutoCloseable
             final Ring ring = new Ring(config.ringCapacity());
             final Receiver receiver = Receiver.start(listener, ring);
             final IngestCounters counters = new IngestCounters();
-            final ObserverLoop loop = new ObserverLoop(ring, receiver, events, counters, System::nanoTime,
-                currentUid());
-            final Observer observer = new Observer(listener, receiver, loop, counters);
+            final ObserverClock clock = config.boottimeClock()
+                ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
+            final ObserverLoop loop = new ObserverLoop(config, ring, receiver, events, counters, clock, currentUid());
+            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop);
             observer.observerThread.start();
             return observer;
         }
@@ -71,6 +93,21 @@ public final class Observer implements AutoCloseable
     public IngestCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * Any thread: why the observer stopped by itself (a {@code --strict-namespace-check} violation), or
+     * null while it runs or after a requested stop.
+     */
+    public String fatalError()
+    {
+        return loop.fatalError();
+    }
+
+    /** Any thread: true while the observer thread runs. */
+    public boolean isRunning()
+    {
+        return observerThread.isAlive();
     }
 
     /** The bound listener (path, granted receive buffer). */

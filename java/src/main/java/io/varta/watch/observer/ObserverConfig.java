@@ -1,5 +1,9 @@
 package io.varta.watch.observer;
 
+import io.varta.watch.tracker.EvictionPolicy;
+import io.varta.watch.tracker.RateLimiter;
+import io.varta.watch.tracker.Tracker;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -25,6 +29,15 @@ public final class ObserverConfig
     private final int socketMode;
     private final int udsRcvbufBytes;
     private final int ringCapacity;
+    private final int trackerCapacity;
+    private final int evictionScanWindow;
+    private final EvictionPolicy evictionPolicy;
+    private final long maxBeatRate;
+    private final long globalBeatRate;
+    private final long globalBeatBurst;
+    private final boolean boottimeClock;
+    private final boolean allowCrossNamespaceAgents;
+    private final boolean strictNamespaceCheck;
 
     private ObserverConfig(final Builder b)
     {
@@ -33,6 +46,15 @@ public final class ObserverConfig
         this.socketMode = b.socketMode;
         this.udsRcvbufBytes = b.udsRcvbufBytes;
         this.ringCapacity = b.ringCapacity;
+        this.trackerCapacity = b.trackerCapacity;
+        this.evictionScanWindow = b.evictionScanWindow;
+        this.evictionPolicy = b.evictionPolicy;
+        this.maxBeatRate = b.maxBeatRate;
+        this.globalBeatRate = b.globalBeatRate;
+        this.globalBeatBurst = b.globalBeatBurst;
+        this.boottimeClock = b.boottimeClock;
+        this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
+        this.strictNamespaceCheck = b.strictNamespaceCheck;
     }
 
     /**
@@ -70,6 +92,52 @@ public final class ObserverConfig
         return ringCapacity;
     }
 
+    public int trackerCapacity()
+    {
+        return trackerCapacity;
+    }
+
+    public int evictionScanWindow()
+    {
+        return evictionScanWindow;
+    }
+
+    public EvictionPolicy evictionPolicy()
+    {
+        return evictionPolicy;
+    }
+
+    public long maxBeatRate()
+    {
+        return maxBeatRate;
+    }
+
+    public long globalBeatRate()
+    {
+        return globalBeatRate;
+    }
+
+    public long globalBeatBurst()
+    {
+        return globalBeatBurst;
+    }
+
+    /** @return true for {@code --clock-source boottime} (CLOCK_BOOTTIME), false for CLOCK_MONOTONIC */
+    public boolean boottimeClock()
+    {
+        return boottimeClock;
+    }
+
+    public boolean allowCrossNamespaceAgents()
+    {
+        return allowCrossNamespaceAgents;
+    }
+
+    public boolean strictNamespaceCheck()
+    {
+        return strictNamespaceCheck;
+    }
+
     /** Mutable builder; use from one thread. */
     public static final class Builder
     {
@@ -78,6 +146,15 @@ public final class ObserverConfig
         private int socketMode = 0600;
         private int udsRcvbufBytes = 1 << 20;
         private int ringCapacity = 1 << 14;
+        private int trackerCapacity = Tracker.DEFAULT_CAPACITY;
+        private int evictionScanWindow = Tracker.DEFAULT_SCAN_WINDOW;
+        private EvictionPolicy evictionPolicy = EvictionPolicy.STRICT;
+        private long maxBeatRate = RateLimiter.DEFAULT_MAX_BEAT_RATE;
+        private long globalBeatRate = RateLimiter.DEFAULT_GLOBAL_RATE;
+        private long globalBeatBurst = RateLimiter.DEFAULT_GLOBAL_BURST;
+        private boolean boottimeClock;
+        private boolean allowCrossNamespaceAgents;
+        private boolean strictNamespaceCheck;
 
         private Builder(final Path socketPath, final long thresholdMillis)
         {
@@ -108,6 +185,51 @@ public final class ObserverConfig
         public Builder ringCapacity(final int records)
         {
             this.ringCapacity = records;
+            return this;
+        }
+
+        /** {@code --tracker-capacity} (default 256). */
+        public Builder trackerCapacity(final int slots)
+        {
+            this.trackerCapacity = slots;
+            return this;
+        }
+
+        /** {@code --eviction-scan-window} (default 256). */
+        public Builder evictionScanWindow(final int slots)
+        {
+            this.evictionScanWindow = slots;
+            return this;
+        }
+
+        /** {@code --tracker-eviction-policy} (default strict). */
+        public Builder evictionPolicy(final EvictionPolicy policy)
+        {
+            this.evictionPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** {@code --max-beat-rate}, {@code --global-beat-rate}, {@code --global-beat-burst}; 0 disables. */
+        public Builder rateLimits(final long maxBeatRate, final long globalBeatRate, final long globalBeatBurst)
+        {
+            this.maxBeatRate = maxBeatRate;
+            this.globalBeatRate = globalBeatRate;
+            this.globalBeatBurst = globalBeatBurst;
+            return this;
+        }
+
+        /** {@code --clock-source boottime} when true. */
+        public Builder boottimeClock(final boolean boottime)
+        {
+            this.boottimeClock = boottime;
+            return this;
+        }
+
+        /** {@code --allow-cross-namespace-agents} and {@code --strict-namespace-check}. */
+        public Builder namespacePolicy(final boolean allowCrossNamespace, final boolean strict)
+        {
+            this.allowCrossNamespaceAgents = allowCrossNamespace;
+            this.strictNamespaceCheck = strict;
             return this;
         }
 

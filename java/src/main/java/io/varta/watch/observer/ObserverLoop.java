@@ -6,38 +6,61 @@ import io.varta.watch.nativeio.RecordHandler;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.RingDescriptor;
 import io.varta.watch.nativeio.RingRecord;
+import io.varta.watch.tracker.BeatOrigin;
+import io.varta.watch.tracker.BeatOutcome;
+import io.varta.watch.tracker.ObserverClock;
+import io.varta.watch.tracker.PidIndex;
+import io.varta.watch.tracker.ProcessIdentity;
+import io.varta.watch.tracker.RateLimiter;
+import io.varta.watch.tracker.Tracker;
+import io.varta.watch.tracker.TrackerCounter;
+import io.varta.watch.tracker.TrackerListener;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
- * The observer thread's loop: drain the ring in batches, turn each record into exactly one outcome,
- * hand events to the sink, and sleep when there is nothing to do.
+ * The observer thread's loop: drain the ring in batches, turn each record into exactly one outcome
+ * (decode error, credential refusal, pid mismatch, rate limit, namespace conflict, or a tracker
+ * decision), raise due stalls, and sleep until the next stall deadline or the next record.
+ *
+ * <p>Per valid frame, in order: kernel pid check (frame pid must equal the sender's pid), per-pid and
+ * global rate limits, identity of a pid seen for the first time (its {@code /proc} start time and pid
+ * namespace; cross-namespace senders are refused unless allowed), then the tracker's nonce rules.
+ * {@code /proc} is read when a pid is first seen and again only when a known pid's frame is out of
+ * order (a restarted process reusing the pid starts again at nonce 1), never per frame.
  *
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
  */
-final class ObserverLoop implements Runnable, RecordHandler
+final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
 {
     /** Records handed over per drain call: bounds the time between stall checks under load. */
     static final int BATCH_LIMIT = 1024;
-    /** Longest sleep with nothing armed: bounds how late a stop request is noticed if a wake is missed. */
-    private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Longest sleep with nothing armed: bounds how late a missed wake-up could be noticed. */
+    private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Ring ring;
     private final Receiver receiver;
     private final ObserverEvents events;
     private final IngestCounters counters;
-    private final LongSupplier clock;
+    private final ObserverClock clock;
+    private final Tracker tracker;
+    private final RateLimiter rateLimiter;
+    private final ProcessIdentity identity;
+    private final long ownNsInode;
+    private final boolean allowCrossNamespace;
+    private final boolean strictNamespaceCheck;
     private final long observerUid;
+    private final long[] trackerCounters = new long[TrackerCounter.COUNT];
 
     private volatile boolean stopRequested;
-    private long batchNowNanos;
+    private volatile String fatalError;
+    private long nowNanos;
     private long batchFirstRecvNanos;
     private long batchLastRecvNanos;
 
-    ObserverLoop(final Ring ring, final Receiver receiver, final ObserverEvents events,
-        final IngestCounters counters, final LongSupplier clock, final long observerUid)
+    ObserverLoop(final ObserverConfig config, final Ring ring, final Receiver receiver, final ObserverEvents events,
+        final IngestCounters counters, final ObserverClock clock, final long observerUid)
     {
         this.ring = ring;
         this.receiver = receiver;
@@ -45,6 +68,15 @@ final class ObserverLoop implements Runnable, RecordHandler
         this.counters = counters;
         this.clock = clock;
         this.observerUid = observerUid;
+        this.tracker = new Tracker(config.trackerCapacity(), TimeUnit.MILLISECONDS.toNanos(config.thresholdMillis()),
+            config.evictionPolicy(), config.evictionScanWindow(), this);
+        this.rateLimiter = new RateLimiter(tracker, config.maxBeatRate(), config.globalBeatRate(),
+            config.globalBeatBurst());
+        this.identity = new ProcessIdentity();
+        this.tracker.setStartTimeProbe(identity.startTimeProbe());
+        this.ownNsInode = identity.ownNsInode();
+        this.allowCrossNamespace = config.allowCrossNamespaceAgents();
+        this.strictNamespaceCheck = config.strictNamespaceCheck();
     }
 
     /**
@@ -57,31 +89,53 @@ final class ObserverLoop implements Runnable, RecordHandler
         stopRequested = true;
     }
 
+    /** Any thread: the reason the loop ended by itself ({@code --strict-namespace-check}), else null. */
+    String fatalError()
+    {
+        return fatalError;
+    }
+
     @Override
     public void run()
     {
         while (!stopRequested)
         {
-            if (0 == drainOnce())
+            final int drained = drainOnce();
+            tracker.pollStalls(nowNanos);
+            publishTrackerState();
+            if (0 == drained)
             {
-                receiver.awaitRecords(MAX_IDLE_SLEEP_NANOS);
+                sleepUntilNextDeadline();
             }
         }
         drainOnce(); // what the receiver already published is accounted for before shutdown
-        events.onShutdown(clock.getAsLong());
+        tracker.pollStalls(nowNanos);
+        publishTrackerState();
+        events.onShutdown(clock.nowNanos());
+    }
+
+    private void sleepUntilNextDeadline()
+    {
+        final long deadline = tracker.nextDeadlineNanos();
+        final long timeout = Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
+            : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
+        if (timeout > 0)
+        {
+            receiver.awaitRecords(timeout);
+        }
     }
 
     /** Observer thread: drains one batch; returns the number of records handled. */
     int drainOnce()
     {
-        batchNowNanos = clock.getAsLong();
+        nowNanos = clock.nowNanos();
         batchFirstRecvNanos = 0;
         final int drained = ring.drain(this, BATCH_LIMIT);
         if (drained > 0)
         {
             counters.publishReceiveWindow(batchFirstRecvNanos, batchLastRecvNanos);
             counters.increment(IngestCounter.BATCHES);
-            events.onBatchEnd(batchNowNanos);
+            events.onBatchEnd(nowNanos);
         }
         return drained;
     }
@@ -95,7 +149,7 @@ final class ObserverLoop implements Runnable, RecordHandler
         if (RingDescriptor.KIND_IO_ERROR == kind)
         {
             counters.increment(IngestCounter.IO_ERRORS);
-            events.onIoError(batchNowNanos, "uds receive failed: errno " + record.detailA());
+            events.onIoError(nowNanos, "uds receive failed: errno " + record.detailA());
             return;
         }
         counters.increment(IngestCounter.DATAGRAMS);
@@ -112,23 +166,27 @@ final class ObserverLoop implements Runnable, RecordHandler
                 break;
             case RingDescriptor.KIND_DECODE_ERROR:
                 counters.increment(IngestCounter.ofDecodeError(record.decodeErrorCode()));
-                events.onDecodeError(batchNowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
+                rateLimiter.chargeRejected(nowNanos);
+                events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
                 break;
             case RingDescriptor.KIND_WRONG_LENGTH:
                 counters.increment(IngestCounter.WRONG_LENGTH);
                 break;
             case RingDescriptor.KIND_NO_CREDENTIALS:
                 counters.increment(IngestCounter.NO_CREDENTIALS);
-                events.onIoError(batchNowNanos, "kernel did not attach peer credentials");
+                rateLimiter.chargeRejected(nowNanos);
+                events.onIoError(nowNanos, "kernel did not attach peer credentials");
                 break;
             case RingDescriptor.KIND_UID_MISMATCH:
                 counters.increment(IngestCounter.UID_MISMATCH);
-                events.onIoError(batchNowNanos, "peer credential UID mismatch: kernel reports uid "
+                rateLimiter.chargeRejected(nowNanos);
+                events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
                     + record.peerUid() + ", expected uid " + observerUid);
                 break;
             case RingDescriptor.KIND_CTRUNC:
                 counters.increment(IngestCounter.CONTROL_TRUNCATED);
-                events.onControlTruncated(batchNowNanos, "control message truncated (MSG_CTRUNC)");
+                rateLimiter.chargeRejected(nowNanos);
+                events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
                 break;
             default:
                 throw new IllegalStateException("unknown ring record kind " + kind);
@@ -141,10 +199,144 @@ final class ObserverLoop implements Runnable, RecordHandler
         if (pid != Integer.toUnsignedLong(record.peerPid()))
         {
             counters.increment(IngestCounter.AUTH_FAILURES);
-            events.onMismatch(batchNowNanos, pid, MismatchReason.AUTH_FAILURE);
+            rateLimiter.chargeRejected(nowNanos);
+            events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
             return;
         }
-        counters.increment(IngestCounter.BEATS);
-        events.onBeat(batchNowNanos, pid, record.nonce(), record.status(), record.payload());
+        final long nonce = record.nonce();
+        final int admission = rateLimiter.admit(pid, Tracker.NONCE_TERMINAL == nonce, BeatOrigin.KERNEL_ATTESTED,
+            nowNanos);
+        if (RateLimiter.ADMITTED != admission)
+        {
+            counters.increment(RateLimiter.PER_PID == admission
+                ? IngestCounter.RATE_LIMITED_PER_PID : IngestCounter.RATE_LIMITED_GLOBAL);
+            return;
+        }
+
+        final int slot = tracker.slotOf(pid);
+        final boolean firstSeen = PidIndex.MISSING == slot;
+        long startTime;
+        long nsInode;
+        if (!firstSeen)
+        {
+            startTime = tracker.startTime(slot); // the pinned identity: no /proc read per frame
+            nsInode = tracker.nsInode(slot);
+        }
+        else
+        {
+            identity.read(pid);
+            startTime = identity.startTime();
+            nsInode = identity.nsInode();
+            if (crossesNamespace(nsInode))
+            {
+                refuseCrossNamespace(pid);
+                return;
+            }
+        }
+        int outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos,
+            BeatOrigin.KERNEL_ATTESTED, startTime, nsInode);
+        if (!firstSeen && isOutOfOrder(outcome))
+        {
+            // A restarted process that reuses the pid begins again at nonce 1: check its start time.
+            identity.read(pid);
+            if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != startTime)
+            {
+                outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos,
+                    BeatOrigin.KERNEL_ATTESTED, identity.startTime(), identity.nsInode());
+            }
+        }
+        countAndReport(outcome, pid, record);
+    }
+
+    private static boolean isOutOfOrder(final int outcome)
+    {
+        final int code = BeatOutcome.code(outcome);
+        return BeatOutcome.OUT_OF_ORDER == code || BeatOutcome.TERMINAL_OUT_OF_ORDER == code;
+    }
+
+    private void countAndReport(final int outcome, final long pid, final RingRecord record)
+    {
+        if (BeatOutcome.isAccepted(outcome))
+        {
+            counters.increment(IngestCounter.BEATS);
+            events.onBeat(nowNanos, pid, record.nonce(), record.status(), record.payload());
+            return;
+        }
+        switch (BeatOutcome.code(outcome))
+        {
+            case BeatOutcome.CAPACITY_REFUSED:
+                counters.increment(IngestCounter.CAPACITY_REFUSED);
+                break;
+            case BeatOutcome.NAMESPACE_CONFLICT:
+                counters.increment(IngestCounter.NAMESPACE_MISMATCH);
+                rateLimiter.chargeRejected(nowNanos);
+                events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+                break;
+            case BeatOutcome.ORIGIN_CONFLICT:
+                // Only UDS beats exist today, all kernel-attested: an origin conflict cannot happen yet.
+                throw new IllegalStateException("origin conflict on a kernel-attested beat for pid " + pid);
+            default:
+                counters.increment(IngestCounter.OUT_OF_ORDER);
+                break;
+        }
+    }
+
+    private boolean crossesNamespace(final long peerNsInode)
+    {
+        if (ProcessIdentity.UNKNOWN == peerNsInode)
+        {
+            return false;
+        }
+        return ProcessIdentity.UNKNOWN == ownNsInode || peerNsInode != ownNsInode;
+    }
+
+    private void refuseCrossNamespace(final long pid)
+    {
+        if (allowCrossNamespace)
+        {
+            return;
+        }
+        counters.increment(IngestCounter.NAMESPACE_MISMATCH);
+        rateLimiter.chargeRejected(nowNanos);
+        events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+        if (strictNamespaceCheck)
+        {
+            fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
+            stopRequested = true;
+        }
+    }
+
+    // TrackerListener: called by the tracker on this thread during beat() and pollStalls().
+
+    @Override
+    public void onStall(final int slot, final long pid, final long lastNonce, final long lastBeatNanos,
+        final long stallNanos)
+    {
+        counters.increment(IngestCounter.STALLS);
+        events.onStall(stallNanos, pid, lastNonce);
+    }
+
+    @Override
+    public void onEviction(final long pid)
+    {
+        events.onEviction(nowNanos, pid);
+    }
+
+    @Override
+    public void onPidRecycled(final long pid, final boolean retired)
+    {
+        // counted by the tracker (PID_RECYCLES); a retired slot simply disappears
+    }
+
+    private void publishTrackerState()
+    {
+        tracker.copyCounters(trackerCounters);
+        counters.set(IngestCounter.EVICTIONS, trackerCounters[TrackerCounter.EVICTIONS]);
+        counters.set(IngestCounter.PID_RECYCLES, trackerCounters[TrackerCounter.PID_RECYCLES]);
+        counters.set(IngestCounter.NONCE_WRAPS, trackerCounters[TrackerCounter.NONCE_WRAPS]);
+        counters.set(IngestCounter.EVICTION_SCAN_TRUNCATED, trackerCounters[TrackerCounter.EVICTION_SCAN_TRUNCATED]);
+        counters.set(IngestCounter.CLOCK_REGRESSIONS, clock.regressions());
+        counters.set(IngestCounter.CLOCK_FORWARD_JUMPS, clock.forwardJumps());
+        counters.set(IngestCounter.PIDS_TRACKED, tracker.size());
     }
 }

@@ -37,7 +37,7 @@ class WalkingSkeletonIT
         final Path socket = dir.resolve("obs.sock");
         final Path export = dir.resolve("export.tsv");
         try (ObserverProcess observer = ObserverProcess.start(dir, "--socket", socket.toString(),
-            "--threshold-ms", "60000", "--export-file", export.toString()))
+            "--threshold-ms", "60000", "--export-file", export.toString(), "--max-beat-rate", "0"))
         {
             observer.awaitSocket(socket);
             final long pid = Sender.send(socket, "beat:ok:1:10", "beat:degraded:2:20", "beat:critical:3:4294967295");
