@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ public final class CommandLineParser
                 b.evictionScanWindow = unsigned(flag, v, U64);
                 break;
             case TRACKER_EVICTION_POLICY:
-                b.trackerEvictionPolicy = word(flag, v, TrackerEvictionPolicy.values(), TrackerEvictionPolicy::cliName);
+                b.trackerEvictionPolicy = word(flag, v, EvictionPolicy.values(), EvictionPolicy::cliName);
                 break;
             case CLOCK_SOURCE:
                 b.clockSource = word(flag, v, ClockSource.values(), ClockSource::cliName);

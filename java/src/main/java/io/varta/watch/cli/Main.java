@@ -8,7 +8,6 @@ import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.ObserverConfig;
 import io.varta.watch.observer.ObserverEvents;
-import io.varta.watch.tracker.EvictionPolicy;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -108,8 +107,7 @@ public final class Main
             .udsRcvbufBytes((int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()))
             .trackerCapacity(options.trackerCapacity())
             .evictionScanWindow(options.evictionScanWindow())
-            .evictionPolicy(TrackerEvictionPolicy.BALANCED == options.trackerEvictionPolicy()
-                ? EvictionPolicy.BALANCED : EvictionPolicy.STRICT)
+            .evictionPolicy(options.trackerEvictionPolicy())
             .rateLimits(options.maxBeatRate(), options.globalBeatRate(), options.globalBeatBurst())
             .boottimeClock(ClockSource.BOOTTIME == options.clockSource())
             .namespacePolicy(options.allowCrossNamespaceAgents(), options.strictNamespaceCheck())

@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class Options
     private final long globalBeatBurst;
     private final int trackerCapacity;
     private final int evictionScanWindow;
-    private final TrackerEvictionPolicy trackerEvictionPolicy;
+    private final EvictionPolicy trackerEvictionPolicy;
     private final ClockSource clockSource;
     private final long iterationBudgetMs;
     private final boolean allowCrossNamespaceAgents;
@@ -179,7 +180,7 @@ public final class Options
     }
 
     /** @return {@code --tracker-eviction-policy} (default strict). Any thread. */
-    public TrackerEvictionPolicy trackerEvictionPolicy()
+    public EvictionPolicy trackerEvictionPolicy()
     {
         return trackerEvictionPolicy;
     }
@@ -253,7 +254,7 @@ public final class Options
         long globalBeatBurst = DEFAULT_GLOBAL_BEAT_BURST;
         long trackerCapacity = DEFAULT_TRACKER_CAPACITY;
         long evictionScanWindow = DEFAULT_EVICTION_SCAN_WINDOW;
-        TrackerEvictionPolicy trackerEvictionPolicy = TrackerEvictionPolicy.STRICT;
+        EvictionPolicy trackerEvictionPolicy = EvictionPolicy.STRICT;
         ClockSource clockSource = ClockSource.MONOTONIC;
         long iterationBudgetMs = DEFAULT_ITERATION_BUDGET_MS;
         boolean allowCrossNamespaceAgents;

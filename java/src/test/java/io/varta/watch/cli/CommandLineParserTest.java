@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.tracker.EvictionPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,7 +59,7 @@ class CommandLineParserTest
         assertEquals(10000, o.globalBeatBurst());
         assertEquals(256, o.trackerCapacity());
         assertEquals(256, o.evictionScanWindow());
-        assertEquals(TrackerEvictionPolicy.STRICT, o.trackerEvictionPolicy());
+        assertEquals(EvictionPolicy.STRICT, o.trackerEvictionPolicy());
         assertEquals(ClockSource.MONOTONIC, o.clockSource());
         assertEquals(250, o.iterationBudgetMs());
         assertFalse(o.allowCrossNamespaceAgents());
@@ -92,7 +93,7 @@ class CommandLineParserTest
         assertEquals(4_294_967_295L, o.globalBeatBurst());
         assertEquals(4_194_304, o.trackerCapacity());
         assertEquals(1, o.evictionScanWindow());
-        assertEquals(TrackerEvictionPolicy.BALANCED, o.trackerEvictionPolicy());
+        assertEquals(EvictionPolicy.BALANCED, o.trackerEvictionPolicy());
         assertEquals(ClockSource.BOOTTIME, o.clockSource());
         assertEquals(60000, o.iterationBudgetMs());
         assertTrue(o.allowCrossNamespaceAgents());
