@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Ingest benchmark (DESIGN.md §5): frames/s a receiver accounts for with zero loss, over a Unix
+# datagram socket, 32-byte VLP frames, SO_PASSCRED on, SENDERS processes sending with sendmmsg.
+# One run measures, for the same load and interleaved repeat by repeat:
+#   (a) raw-drain --mode recvmmsg   C, batches of 64, only counts       (the practical limit)
+#   (b) raw-drain --mode recvmsg    C, one recvmsg + CRC decode each     (the reference's design)
+#   (c) bin/varta-watch             the observer, rate limits off, export off
+# and prints the median of REPEATS runs of each, then (c) and (b) as % of (a).
+#
+# Every run must account for every frame sent (loadgen senders block, nothing is dropped by
+# the kernel); a run that does not is an error (exit 1).
+#
+# Build first, from the repo root:  mvn -B -ntp -DskipTests package
+# Run:                              bench/ingest.sh
+# Environment (defaults):           SENDERS=4 FRAMES=500000 (per sender) BATCH=64 REPEATS=3
+#   SKIP_OBSERVER=1   only (a) and (b)
+#   RUN_TIMEOUT=60    seconds any single run may take
+#   TOOLS_DIR=java/target/native-build/tools   OBSERVER=bin/varta-watch
+#
+# The observer's count comes from the line it prints to stderr on SIGTERM:
+#   varta-watch: ingest: datagrams=N first_recv_ns=A last_recv_ns=B   (CLOCK_MONOTONIC ns)
+# and its rate is N / ((B - A) / 1e9), the same first-to-last-datagram window raw-drain uses.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SENDERS="${SENDERS:-4}"
+FRAMES="${FRAMES:-500000}"
+BATCH="${BATCH:-64}"
+REPEATS="${REPEATS:-3}"
+SKIP_OBSERVER="${SKIP_OBSERVER:-0}"
+RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
+TOOLS_DIR="${TOOLS_DIR:-$root/java/target/native-build/tools}"
+OBSERVER="${OBSERVER:-$root/bin/varta-watch}"
+
+die() {
+  echo "ingest.sh: $*" >&2
+  exit 1
+}
+
+for var in SENDERS FRAMES BATCH REPEATS RUN_TIMEOUT; do
+  [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, got '${!var}'"
+done
+loadgen="$TOOLS_DIR/vlp-loadgen"
+drain="$TOOLS_DIR/raw-drain"
+for tool in "$loadgen" "$drain"; do
+  [[ -x "$tool" ]] || die "$tool not found; build with: mvn -B -ntp -DskipTests package"
+done
+if [[ "$SKIP_OBSERVER" != 1 && ! -x "$OBSERVER" ]]; then
+  die "$OBSERVER not found (or set SKIP_OBSERVER=1)"
+fi
+
+total=$((SENDERS * FRAMES))
+work="$(mktemp -d "${TMPDIR:-/tmp}/varta-ingest.XXXXXX")"
+sock="$work/ingest.sock"
+started=() # every background process this script started; none may outlive it
+
+cleanup() {
+  local pid
+  for pid in "${started[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_until SECONDS COMMAND...: runs COMMAND every 20 ms until it succeeds; fails on timeout.
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.02
+  done
+}
+
+# field NAME LINE: the value of NAME=value in LINE.
+field() {
+  local word
+  for word in $2; do
+    if [[ "$word" == "$1="* ]]; then
+      echo "${word#*=}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+drain_ready() { grep -qsx ready "$work/drain.out"; }
+observer_bound() { [[ -S "$sock" ]] || ! alive "$1"; }
+loadgen_done() { ! alive "$1"; }
+
+# 0 when the socket at $sock has nothing queued. For a datagram socket, ss's Recv-Q is the size
+# of the first queued datagram, so 0 means empty.
+socket_queue_empty() {
+  local queued
+  queued="$(ss -x -a -n 2>/dev/null | awk -v path="$sock" '$5 == path { print $3; exit }')"
+  [[ -z "$queued" || "$queued" == 0 ]]
+}
+
+show_logs() {
+  local f
+  for f in "$@"; do
+    [[ -s "$f" ]] && sed "s|^|  $(basename "$f"): |" "$f" >&2
+  done
+  return 0
+}
+
+loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH")
+
+# run_drain MODE: one raw-drain run; sets RATE (frames/s). raw-drain gives up by itself after
+# RUN_TIMEOUT (--timeout-ms), so it is started directly: $! is its own pid.
+run_drain() {
+  local mode="$1" pid line frames
+  rm -f "$sock" "$work"/drain.* "$work"/loadgen.*
+  "$drain" --socket "$sock" --expect "$total" --mode "$mode" --passcred 1 \
+    --timeout-ms $((RUN_TIMEOUT * 1000)) >"$work/drain.out" 2>"$work/drain.err" &
+  pid=$!
+  started+=("$pid")
+  wait_until 10 drain_ready || { show_logs "$work/drain.err"; die "raw-drain ($mode) did not get ready"; }
+  if ! timeout "$RUN_TIMEOUT" "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err"; then
+    show_logs "$work/loadgen.err" "$work/drain.err"
+    die "vlp-loadgen failed against raw-drain ($mode)"
+  fi
+  if ! wait "$pid"; then
+    show_logs "$work/drain.out" "$work/drain.err"
+    die "raw-drain ($mode) failed"
+  fi
+  line="$(grep '^drain ' "$work/drain.out")"
+  frames="$(field frames "$line")"
+  [[ "$frames" == "$total" ]] || die "raw-drain ($mode) counted $frames of $total frames"
+  RATE="$(field rate "$line")"
+}
+
+# run_observer: one observer run; sets RATE (frames/s).
+run_observer() {
+  local opid lpid line n first last
+  rm -f "$sock" "$work"/observer.* "$work"/loadgen.*
+  "$OBSERVER" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
+    --tracker-capacity 1024 >"$work/observer.out" 2>"$work/observer.err" &
+  opid=$!
+  started+=("$opid")
+  wait_until 30 observer_bound "$opid" || { show_logs "$work/observer.err"; die "observer did not bind $sock in 30 s"; }
+  alive "$opid" || { show_logs "$work/observer.err"; die "observer exited before the load started"; }
+
+  "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err" &
+  lpid=$!
+  started+=("$lpid")
+  if ! wait_until "$RUN_TIMEOUT" loadgen_done "$lpid"; then
+    kill -KILL "$lpid" 2>/dev/null || true
+    show_logs "$work/observer.err"
+    die "vlp-loadgen did not finish within ${RUN_TIMEOUT} s against the observer"
+  fi
+  wait "$lpid" || { show_logs "$work/loadgen.err" "$work/observer.err"; die "vlp-loadgen failed against the observer"; }
+  # Every frame is sent; let the observer read what is still queued in the kernel before stopping it.
+  wait_until 10 socket_queue_empty || echo "ingest.sh: warning: socket queue not empty after 10 s" >&2
+
+  kill -TERM "$opid" 2>/dev/null || true
+  if ! wait_until 15 loadgen_done "$opid"; then
+    kill -KILL "$opid" 2>/dev/null || true
+    show_logs "$work/observer.err"
+    die "observer did not exit within 15 s of SIGTERM"
+  fi
+  wait "$opid" || true # the exit status on SIGTERM is the observer's business; the count is ours
+  line="$(grep 'varta-watch: ingest: ' "$work/observer.err" | tail -n 1 || true)"
+  [[ -n "$line" ]] || { show_logs "$work/observer.err"; die "observer printed no 'varta-watch: ingest:' line on SIGTERM"; }
+  n="$(field datagrams "$line")" && first="$(field first_recv_ns "$line")" && last="$(field last_recv_ns "$line")" ||
+    die "cannot parse observer line: $line"
+  [[ "$n" == "$total" ]] || die "observer accounted for $n of $total frames (not fully accounted)"
+  ((last > first)) || die "observer reported an empty receive window: $line"
+  RATE="$(awk -v n="$n" -v a="$first" -v b="$last" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }')"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) printf "%.0f", v[(NR + 1) / 2]; else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+percent() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.1f", 100 * x / y }'; }
+
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders x $FRAMES frames (sendmmsg batch $BATCH)" \
+  "= $total frames per run; median of $REPEATS runs"
+echo "machine: nproc=$(nproc), cpu='$cpu', kernel $(uname -r)," \
+  "net.unix.max_dgram_qlen=$(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo '?')," \
+  "senders and receiver share the machine"
+
+rates_a=()
+rates_b=()
+rates_c=()
+for ((run = 1; run <= REPEATS; run++)); do
+  run_drain recvmmsg
+  rates_a+=("$RATE")
+  run_drain recvmsg
+  rates_b+=("$RATE")
+  if [[ "$SKIP_OBSERVER" != 1 ]]; then
+    run_observer
+    rates_c+=("$RATE")
+  fi
+  echo "run $run/$REPEATS: recvmmsg=${rates_a[-1]} recvmsg=${rates_b[-1]}${rates_c:+ observer=${rates_c[-1]}} frames/s"
+done
+
+med_a="$(median "${rates_a[@]}")"
+med_b="$(median "${rates_b[@]}")"
+printf '%-42s %14s  %s\n' "receiver" "median frames/s" "runs (frames/s), all $total/$total accounted"
+printf '%-42s %14s  %s\n' "(a) raw-drain recvmmsg, count only" "$med_a" "${rates_a[*]}"
+printf '%-42s %14s  %s\n' "(b) raw-drain recvmsg + decode per datagram" "$med_b" "${rates_b[*]}"
+if [[ "$SKIP_OBSERVER" != 1 ]]; then
+  med_c="$(median "${rates_c[@]}")"
+  printf '%-42s %14s  %s\n' "(c) varta-watch observer" "$med_c" "${rates_c[*]}"
+fi
+echo "(b) recvmsg as % of (a) raw recvmmsg: $(percent "$med_b" "$med_a") %"
+if [[ "$SKIP_OBSERVER" != 1 ]]; then
+  echo "(c) observer as % of (a) raw recvmmsg: $(percent "$med_c" "$med_a") %"
+else
+  echo "(c) observer: skipped (SKIP_OBSERVER=1)"
+fi
