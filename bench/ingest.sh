@@ -110,7 +110,7 @@ show_logs() {
 
 loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH")
 
-# run_drain MODE: one raw-drain run; sets RATE (frames/s). raw-drain gives up by itself after
+# run_drain MODE: one raw-drain run; sets RATE (frames/s) and BATCH_MEAN (datagrams per receive call). raw-drain gives up by itself after
 # RUN_TIMEOUT (--timeout-ms), so it is started directly: $! is its own pid.
 run_drain() {
   local mode="$1" pid line frames
@@ -132,6 +132,7 @@ run_drain() {
   frames="$(field frames "$line")"
   [[ "$frames" == "$total" ]] || die "raw-drain ($mode) counted $frames of $total frames"
   RATE="$(field rate "$line")"
+  BATCH_MEAN="$(awk -v n="$frames" -v c="$(field calls "$line")" 'BEGIN { printf "%.1f", c ? n / c : 0 }')"
 }
 
 # run_observer: one observer run; sets RATE (frames/s).
@@ -193,13 +194,14 @@ rates_c=()
 for ((run = 1; run <= REPEATS; run++)); do
   run_drain recvmmsg
   rates_a+=("$RATE")
+  batch_a="$BATCH_MEAN"
   run_drain recvmsg
   rates_b+=("$RATE")
   if [[ "$SKIP_OBSERVER" != 1 ]]; then
     run_observer
     rates_c+=("$RATE")
   fi
-  echo "run $run/$REPEATS: recvmmsg=${rates_a[-1]} recvmsg=${rates_b[-1]}${rates_c:+ observer=${rates_c[-1]}} frames/s"
+  echo "run $run/$REPEATS: recvmmsg=${rates_a[-1]} (mean batch $batch_a) recvmsg=${rates_b[-1]}${rates_c:+ observer=${rates_c[-1]}} frames/s"
 done
 
 med_a="$(median "${rates_a[@]}")"

@@ -17,7 +17,8 @@
  * Both wait in poll() and then read non-blocking until the queue is empty. The clock runs from
  * the return of the call that delivered the first datagram to the one that delivered the last.
  * Prints one line and exits 0:
- *   drain mode=M frames=COUNT elapsed_ns=E rate=FRAMES_PER_SECOND
+ *   drain mode=M frames=COUNT elapsed_ns=E rate=FRAMES_PER_SECOND calls=C
+ * (C = receive calls that returned datagrams; COUNT / C is the mean batch actually read)
  * Exit 1 (same line, COUNT so far) if TOTAL is not reached within --timeout-ms of "ready", if
  * more than TOTAL arrive, or on a socket error; exit 2 on a usage error. In recvmsg mode,
  * datagrams that fail a check are still counted and reported on stderr.
@@ -62,6 +63,7 @@ struct counts {
     uint64_t datagrams;
     uint64_t first_ns;
     uint64_t last_ns;
+    uint64_t calls;    /* receive calls that returned datagrams: frames/calls = mean batch */
     uint64_t rejected; /* recvmsg mode: wrong length, no or foreign credentials, decode error */
 };
 
@@ -162,6 +164,7 @@ static void note_received(struct counts *c, uint64_t datagrams)
     }
     c->last_ns = now;
     c->datagrams += datagrams;
+    c->calls++;
 }
 
 /* recvmmsg mode: reads batches until the queue is empty; returns 0, or -1 with errno set. */
@@ -289,7 +292,8 @@ int main(int argc, char **argv)
     unlink(o.socket_path);
 
     const uint64_t elapsed_ns = c.last_ns - c.first_ns;
-    printf("drain mode=%s frames=%llu elapsed_ns=%llu rate=%.0f\n", mode_name, (unsigned long long)c.datagrams,
-           (unsigned long long)elapsed_ns, elapsed_ns ? (double)c.datagrams * 1e9 / (double)elapsed_ns : 0.0);
+    printf("drain mode=%s frames=%llu elapsed_ns=%llu rate=%.0f calls=%llu\n", mode_name,
+           (unsigned long long)c.datagrams, (unsigned long long)elapsed_ns,
+           elapsed_ns ? (double)c.datagrams * 1e9 / (double)elapsed_ns : 0.0, (unsigned long long)c.calls);
     return status;
 }
