@@ -194,12 +194,15 @@ static int run_sender(const struct options *o, int ready_fd, int start_fd)
         if (send_all(fd, msgs, count) != 0) {
             fprintf(stderr, "vlp-loadgen: sender %d: sendmmsg after %llu frames: %s\n", (int)own_pid,
                     (unsigned long long)sent, strerror(errno));
-            return 1;
+            break;
         }
         sent += count;
     }
     close(fd);
-    return 0;
+    free(msgs);
+    free(iov);
+    free(frames);
+    return sent == o->frames_per_sender ? 0 : 1;
 }
 
 /* Waits for every child; returns how many did not exit 0. */
@@ -267,6 +270,7 @@ int main(int argc, char **argv)
             kill(children[i], SIGKILL);
         }
         reap_all(children, forked);
+        free(children);
         fprintf(stderr, "vlp-loadgen: only %u of %u senders connected\n", connected, senders);
         return 1;
     }
@@ -275,6 +279,7 @@ int main(int argc, char **argv)
     close(start[1]); /* releases every sender at once */
     unsigned failed = reap_all(children, senders);
     const uint64_t elapsed_ns = tool_mono_ns() - begin_ns;
+    free(children);
     if (failed != 0) {
         fprintf(stderr, "vlp-loadgen: %u of %u senders failed\n", failed, senders);
         return 1;
