@@ -5,7 +5,9 @@
 #   (a) raw-drain --mode recvmmsg   C, batches of 64, only counts       (the practical limit)
 #   (b) raw-drain --mode recvmsg    C, one recvmsg + CRC decode each     (the reference's design)
 #   (c) bin/varta-watch             the observer, rate limits off, export off
-# and prints the median of REPEATS runs of each, then (c) and (b) as % of (a).
+# and prints the median of REPEATS runs of each, then (c) and (b) as % of (a). It also prints
+# each receiver's own CPU time per frame: senders and receiver share the cores, so the rate alone
+# can be set by the senders or the scheduler rather than by the receiver.
 #
 # Every run must account for every frame sent (loadgen senders block, nothing is dropped by
 # the kernel); a run that does not is an error (exit 1).
@@ -110,8 +112,9 @@ show_logs() {
 
 loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH")
 
-# run_drain MODE: one raw-drain run; sets RATE (frames/s) and BATCH_MEAN (datagrams per receive call). raw-drain gives up by itself after
-# RUN_TIMEOUT (--timeout-ms), so it is started directly: $! is its own pid.
+# run_drain MODE: one raw-drain run; sets RATE (frames/s), CPU (receiver CPU ns per frame) and
+# BATCH_MEAN (datagrams per receive call). raw-drain gives up by itself after RUN_TIMEOUT
+# (--timeout-ms), so it is started directly: $! is its own pid.
 run_drain() {
   local mode="$1" pid line frames
   rm -f "$sock" "$work"/drain.* "$work"/loadgen.*
@@ -132,12 +135,19 @@ run_drain() {
   frames="$(field frames "$line")"
   [[ "$frames" == "$total" ]] || die "raw-drain ($mode) counted $frames of $total frames"
   RATE="$(field rate "$line")"
+  CPU="$(awk -v n="$frames" -v c="$(field cpu_ns "$line")" 'BEGIN { printf "%.0f", c / n }')"
   BATCH_MEAN="$(awk -v n="$frames" -v c="$(field calls "$line")" 'BEGIN { printf "%.1f", c ? n / c : 0 }')"
 }
 
-# run_observer: one observer run; sets RATE (frames/s).
+# cpu_ticks PID: user + system CPU of PID (all its threads) in clock ticks, from /proc/PID/stat.
+cpu_ticks() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# run_observer: one observer run; sets RATE (frames/s) and CPU (observer CPU ns per frame, all
+# JVM threads, from the socket appearing to SIGTERM; clock-tick resolution).
 run_observer() {
-  local opid lpid line n first last
+  local opid lpid line n first last ticks0 ticks1
   rm -f "$sock" "$work"/observer.* "$work"/loadgen.*
   "$OBSERVER" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
     --tracker-capacity 1024 >"$work/observer.out" 2>"$work/observer.err" &
@@ -145,6 +155,8 @@ run_observer() {
   started+=("$opid")
   wait_until 30 observer_bound "$opid" || { show_logs "$work/observer.err"; die "observer did not bind $sock in 30 s"; }
   alive "$opid" || { show_logs "$work/observer.err"; die "observer exited before the load started"; }
+  sleep 0.5 # let JVM start-up work settle out of the CPU figure
+  ticks0="$(cpu_ticks "$opid")"
 
   "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err" &
   lpid=$!
@@ -157,6 +169,7 @@ run_observer() {
   wait "$lpid" || { show_logs "$work/loadgen.err" "$work/observer.err"; die "vlp-loadgen failed against the observer"; }
   # Every frame is sent; let the observer read what is still queued in the kernel before stopping it.
   wait_until 10 socket_queue_empty || echo "ingest.sh: warning: socket queue not empty after 10 s" >&2
+  ticks1="$(cpu_ticks "$opid" 2>/dev/null || echo "$ticks0")"
 
   kill -TERM "$opid" 2>/dev/null || true
   if ! wait_until 15 loadgen_done "$opid"; then
@@ -172,6 +185,7 @@ run_observer() {
   [[ "$n" == "$total" ]] || die "observer accounted for $n of $total frames (not fully accounted)"
   ((last > first)) || die "observer reported an empty receive window: $line"
   RATE="$(awk -v n="$n" -v a="$first" -v b="$last" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }')"
+  CPU="$(awk -v n="$n" -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", t * 1e9 / hz / n }')"
 }
 
 median() {
@@ -181,41 +195,49 @@ median() {
 
 percent() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.1f", 100 * x / y }'; }
 
-cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders x $FRAMES frames (sendmmsg batch $BATCH)" \
   "= $total frames per run; median of $REPEATS runs"
-echo "machine: nproc=$(nproc), cpu='$cpu', kernel $(uname -r)," \
+echo "machine: nproc=$(nproc), cpu='$cpu_model', kernel $(uname -r)," \
   "net.unix.max_dgram_qlen=$(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo '?')," \
   "senders and receiver share the machine"
 
-rates_a=()
-rates_b=()
-rates_c=()
+receivers=(recvmmsg recvmsg)
+[[ "$SKIP_OBSERVER" == 1 ]] || receivers+=(observer)
+declare -A title=(
+  [recvmmsg]="(a) raw-drain recvmmsg, count only"
+  [recvmsg]="(b) raw-drain recvmsg + decode each"
+  [observer]="(c) varta-watch observer"
+)
+declare -A rates=() cpus=()
 for ((run = 1; run <= REPEATS; run++)); do
-  run_drain recvmmsg
-  rates_a+=("$RATE")
-  batch_a="$BATCH_MEAN"
-  run_drain recvmsg
-  rates_b+=("$RATE")
-  if [[ "$SKIP_OBSERVER" != 1 ]]; then
-    run_observer
-    rates_c+=("$RATE")
-  fi
-  echo "run $run/$REPEATS: recvmmsg=${rates_a[-1]} (mean batch $batch_a) recvmsg=${rates_b[-1]}${rates_c:+ observer=${rates_c[-1]}} frames/s"
+  report="run $run/$REPEATS:"
+  for receiver in "${receivers[@]}"; do
+    case "$receiver" in
+      observer) run_observer ;;
+      *) run_drain "$receiver" ;;
+    esac
+    report+=" $receiver=$RATE/s"
+    [[ "$receiver" != recvmmsg ]] || report+=" (mean batch $BATCH_MEAN)"
+    rates[$receiver]+="$RATE "
+    cpus[$receiver]+="$CPU "
+  done
+  echo "$report"
 done
 
-med_a="$(median "${rates_a[@]}")"
-med_b="$(median "${rates_b[@]}")"
-printf '%-42s %14s  %s\n' "receiver" "median frames/s" "runs (frames/s), all $total/$total accounted"
-printf '%-42s %14s  %s\n' "(a) raw-drain recvmmsg, count only" "$med_a" "${rates_a[*]}"
-printf '%-42s %14s  %s\n' "(b) raw-drain recvmsg + decode per datagram" "$med_b" "${rates_b[*]}"
+# Receiver CPU ns/frame: that receiver's own CPU time / frames (senders excluded).
+printf '%-38s %15s %14s  %s\n' "receiver" "median frames/s" "CPU ns/frame" "runs frames/s (all $total/$total accounted)"
+declare -A median_rate=()
+for receiver in "${receivers[@]}"; do
+  # shellcheck disable=SC2086 # the run lists are space-separated numbers
+  median_rate[$receiver]="$(median ${rates[$receiver]})"
+  # shellcheck disable=SC2086
+  printf '%-38s %15s %14s  %s\n' "${title[$receiver]}" "${median_rate[$receiver]}" "$(median ${cpus[$receiver]})" \
+    "${rates[$receiver]% }"
+done
+echo "(b) recvmsg as % of (a) raw recvmmsg: $(percent "${median_rate[recvmsg]}" "${median_rate[recvmmsg]}") %"
 if [[ "$SKIP_OBSERVER" != 1 ]]; then
-  med_c="$(median "${rates_c[@]}")"
-  printf '%-42s %14s  %s\n' "(c) varta-watch observer" "$med_c" "${rates_c[*]}"
-fi
-echo "(b) recvmsg as % of (a) raw recvmmsg: $(percent "$med_b" "$med_a") %"
-if [[ "$SKIP_OBSERVER" != 1 ]]; then
-  echo "(c) observer as % of (a) raw recvmmsg: $(percent "$med_c" "$med_a") %"
+  echo "(c) observer as % of (a) raw recvmmsg: $(percent "${median_rate[observer]}" "${median_rate[recvmmsg]}") %"
 else
   echo "(c) observer: skipped (SKIP_OBSERVER=1)"
 fi

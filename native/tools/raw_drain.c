@@ -17,8 +17,10 @@
  * Both wait in poll() and then read non-blocking until the queue is empty. The clock runs from
  * the return of the call that delivered the first datagram to the one that delivered the last.
  * Prints one line and exits 0:
- *   drain mode=M frames=COUNT elapsed_ns=E rate=FRAMES_PER_SECOND calls=C
- * (C = receive calls that returned datagrams; COUNT / C is the mean batch actually read)
+ *   drain mode=M frames=COUNT elapsed_ns=E rate=FRAMES_PER_SECOND calls=C cpu_ns=U
+ * (C = receive calls that returned datagrams, so COUNT / C is the mean batch actually read;
+ * U = user + system CPU this process used from "ready" to the end, so U / COUNT is the receiver's
+ * CPU cost per datagram: the figure that stays comparable when senders and receiver share cores)
  * Exit 1 (same line, COUNT so far) if TOTAL is not reached within --timeout-ms of "ready", if
  * more than TOTAL arrive, or on a socket error; exit 2 on a usage error. In recvmsg mode,
  * datagrams that fail a check are still counted and reported on stderr.
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -219,6 +222,15 @@ static int drain_one_by_one(int fd, int need_credentials, struct counts *c)
     }
 }
 
+/* User + system CPU time this process has used so far, in ns. */
+static uint64_t cpu_used_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000u
+           + ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000u;
+}
+
 static int remaining_ms(uint64_t deadline_ns)
 {
     uint64_t now = tool_mono_ns();
@@ -249,6 +261,7 @@ int main(int argc, char **argv)
 
     printf("ready\n");
     fflush(stdout);
+    const uint64_t cpu_start_ns = cpu_used_ns();
 
     const uint64_t deadline_ns = tool_mono_ns() + o.timeout_ms * 1000000u;
     struct counts c = { 0 };
@@ -288,12 +301,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "raw-drain: %llu datagrams failed the length/credential/decode checks\n",
                 (unsigned long long)c.rejected);
     }
+    const uint64_t cpu_ns = cpu_used_ns() - cpu_start_ns;
     close(fd);
     unlink(o.socket_path);
 
     const uint64_t elapsed_ns = c.last_ns - c.first_ns;
-    printf("drain mode=%s frames=%llu elapsed_ns=%llu rate=%.0f calls=%llu\n", mode_name,
+    printf("drain mode=%s frames=%llu elapsed_ns=%llu rate=%.0f calls=%llu cpu_ns=%llu\n", mode_name,
            (unsigned long long)c.datagrams, (unsigned long long)elapsed_ns,
-           elapsed_ns ? (double)c.datagrams * 1e9 / (double)elapsed_ns : 0.0, (unsigned long long)c.calls);
+           elapsed_ns ? (double)c.datagrams * 1e9 / (double)elapsed_ns : 0.0, (unsigned long long)c.calls,
+           (unsigned long long)cpu_ns);
     return status;
 }
