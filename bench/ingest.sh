@@ -15,6 +15,8 @@
 # Build first, from the repo root:  mvn -B -ntp -DskipTests package
 # Run:                              bench/ingest.sh
 # Environment (defaults):           SENDERS=4 FRAMES=500000 (per sender) BATCH=64 REPEATS=3
+#   RATE_PER_SENDER=0 frames/s each sender is paced to (0 = as fast as possible); paced below
+#                     what the receivers sustain, the rates are equal and CPU ns/frame compares them
 #   SKIP_OBSERVER=1   only (a) and (b)
 #   RUN_TIMEOUT=60    seconds any single run may take
 #   TOOLS_DIR=java/target/native-build/tools   OBSERVER=bin/varta-watch
@@ -28,6 +30,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SENDERS="${SENDERS:-4}"
 FRAMES="${FRAMES:-500000}"
 BATCH="${BATCH:-64}"
+RATE_PER_SENDER="${RATE_PER_SENDER:-0}"
 REPEATS="${REPEATS:-3}"
 SKIP_OBSERVER="${SKIP_OBSERVER:-0}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
@@ -39,6 +42,7 @@ die() {
   exit 1
 }
 
+[[ "$RATE_PER_SENDER" =~ ^[0-9]+$ ]] || die "RATE_PER_SENDER must be an integer >= 0, got '$RATE_PER_SENDER'"
 for var in SENDERS FRAMES BATCH REPEATS RUN_TIMEOUT; do
   [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, got '${!var}'"
 done
@@ -110,7 +114,8 @@ show_logs() {
   return 0
 }
 
-loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH")
+loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH"
+  --rate-per-sender "$RATE_PER_SENDER")
 
 # run_drain MODE: one raw-drain run; sets RATE (frames/s), CPU (receiver CPU ns per frame) and
 # BATCH_MEAN (datagrams per receive call). raw-drain gives up by itself after RUN_TIMEOUT
@@ -196,7 +201,9 @@ median() {
 percent() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.1f", 100 * x / y }'; }
 
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders x $FRAMES frames (sendmmsg batch $BATCH)" \
+pacing="unpaced"
+((RATE_PER_SENDER == 0)) || pacing="paced to $RATE_PER_SENDER frames/s each"
+echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders ($pacing) x $FRAMES frames (sendmmsg batch $BATCH)" \
   "= $total frames per run; median of $REPEATS runs"
 echo "machine: nproc=$(nproc), cpu='$cpu_model', kernel $(uname -r)," \
   "net.unix.max_dgram_qlen=$(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo '?')," \
