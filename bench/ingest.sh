@@ -62,8 +62,11 @@ started=() # every background process this script started; none may outlive it
 
 cleanup() {
   local pid
+  for pid in "${started[@]}"; do # TERM first: vlp-loadgen then kills and reaps its senders
+    kill -TERM "$pid" 2>/dev/null || true
+  done
   for pid in "${started[@]}"; do
-    kill -KILL "$pid" 2>/dev/null || true
+    wait_until 2 exited "$pid" || kill -KILL "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -96,7 +99,7 @@ field() {
 alive() { kill -0 "$1" 2>/dev/null; }
 drain_ready() { grep -qsx ready "$work/drain.out"; }
 observer_bound() { [[ -S "$sock" ]] || ! alive "$1"; }
-loadgen_done() { ! alive "$1"; }
+exited() { ! alive "$1"; }
 
 # 0 when the socket at $sock has nothing queued. For a datagram socket, ss's Recv-Q is the size
 # of the first queued datagram, so 0 means empty.
@@ -117,6 +120,22 @@ show_logs() {
 loadgen_args=(--socket "$sock" --senders "$SENDERS" --frames-per-sender "$FRAMES" --batch "$BATCH"
   --rate-per-sender "$RATE_PER_SENDER")
 
+# run_loadgen RECEIVER_LOGS...: runs the load to completion; fails (showing the logs) if it
+# fails or takes longer than RUN_TIMEOUT. Started in the background and polled, so a signal to
+# this script is handled at once and cleanup can kill it (its senders die with it: PDEATHSIG).
+run_loadgen() {
+  local pid
+  "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err" &
+  pid=$!
+  started+=("$pid")
+  if ! wait_until "$RUN_TIMEOUT" exited "$pid"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    show_logs "$@"
+    die "vlp-loadgen did not finish within ${RUN_TIMEOUT} s"
+  fi
+  wait "$pid" || { show_logs "$work/loadgen.err" "$@"; die "vlp-loadgen failed"; }
+}
+
 # run_drain MODE: one raw-drain run; sets RATE (frames/s), CPU (receiver CPU ns per frame) and
 # BATCH_MEAN (datagrams per receive call). raw-drain gives up by itself after RUN_TIMEOUT
 # (--timeout-ms), so it is started directly: $! is its own pid.
@@ -128,10 +147,7 @@ run_drain() {
   pid=$!
   started+=("$pid")
   wait_until 10 drain_ready || { show_logs "$work/drain.err"; die "raw-drain ($mode) did not get ready"; }
-  if ! timeout "$RUN_TIMEOUT" "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err"; then
-    show_logs "$work/loadgen.err" "$work/drain.err"
-    die "vlp-loadgen failed against raw-drain ($mode)"
-  fi
+  run_loadgen "$work/drain.err"
   if ! wait "$pid"; then
     show_logs "$work/drain.out" "$work/drain.err"
     die "raw-drain ($mode) failed"
@@ -152,7 +168,7 @@ cpu_ticks() {
 # run_observer: one observer run; sets RATE (frames/s) and CPU (observer CPU ns per frame, all
 # JVM threads, from the socket appearing to SIGTERM; clock-tick resolution).
 run_observer() {
-  local opid lpid line n first last ticks0 ticks1
+  local opid line n first last ticks0 ticks1
   rm -f "$sock" "$work"/observer.* "$work"/loadgen.*
   "$OBSERVER" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
     --tracker-capacity 1024 >"$work/observer.out" 2>"$work/observer.err" &
@@ -163,21 +179,13 @@ run_observer() {
   sleep 0.5 # let JVM start-up work settle out of the CPU figure
   ticks0="$(cpu_ticks "$opid")"
 
-  "$loadgen" "${loadgen_args[@]}" >"$work/loadgen.out" 2>"$work/loadgen.err" &
-  lpid=$!
-  started+=("$lpid")
-  if ! wait_until "$RUN_TIMEOUT" loadgen_done "$lpid"; then
-    kill -KILL "$lpid" 2>/dev/null || true
-    show_logs "$work/observer.err"
-    die "vlp-loadgen did not finish within ${RUN_TIMEOUT} s against the observer"
-  fi
-  wait "$lpid" || { show_logs "$work/loadgen.err" "$work/observer.err"; die "vlp-loadgen failed against the observer"; }
+  run_loadgen "$work/observer.err"
   # Every frame is sent; let the observer read what is still queued in the kernel before stopping it.
   wait_until 10 socket_queue_empty || echo "ingest.sh: warning: socket queue not empty after 10 s" >&2
   ticks1="$(cpu_ticks "$opid" 2>/dev/null || echo "$ticks0")"
 
   kill -TERM "$opid" 2>/dev/null || true
-  if ! wait_until 15 loadgen_done "$opid"; then
+  if ! wait_until 15 exited "$opid"; then
     kill -KILL "$opid" 2>/dev/null || true
     show_logs "$work/observer.err"
     die "observer did not exit within 15 s of SIGTERM"

@@ -19,7 +19,9 @@
  * All senders connect first, then start together; the parent times from that start to the
  * exit of the last sender and prints one line:
  *   loadgen senders=N frames=TOTAL elapsed_ns=E rate=FRAMES_PER_SECOND
- * Exit codes: 0 all frames sent, 1 a sender failed, 2 usage error.
+ * SIGTERM or SIGINT to the parent kills every sender and exits 1 (senders also get SIGKILL if
+ * the parent dies, PR_SET_PDEATHSIG).
+ * Exit codes: 0 all frames sent, 1 a sender failed or the run was stopped, 2 usage error.
  */
 #include "tool_util.h"
 
@@ -137,11 +139,11 @@ static void pace(uint64_t start_ns, uint64_t sent, uint64_t rate)
 }
 
 /* One sender process: connect, report ready, wait for the start signal, send every frame. */
-static int run_sender(const struct options *o, int ready_fd, int start_fd)
+static int run_sender(const struct options *o, pid_t parent, int ready_fd, int start_fd)
 {
     /* Never outlive the parent (an interrupted benchmark must not leave senders behind). */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1) {
+    if (getppid() != parent) { /* the parent died before prctl took effect */
         return 1;
     }
     struct sockaddr_un addr;
@@ -205,7 +207,34 @@ static int run_sender(const struct options *o, int ready_fd, int start_fd)
     return sent == o->frames_per_sender ? 0 : 1;
 }
 
-/* Waits for every child; returns how many did not exit 0. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+/* SIGTERM/SIGINT to the parent end every sender too (installed after forking, without
+ * SA_RESTART so the parent's blocking calls return EINTR and it can act on the request). */
+static void install_stop_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static void kill_all(const pid_t *children, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        kill(children[i], SIGKILL);
+    }
+}
+
+/* Waits for every child; returns how many did not exit 0. A stop request kills them all first. */
 static unsigned reap_all(const pid_t *children, unsigned count)
 {
     unsigned failed = 0;
@@ -215,6 +244,9 @@ static unsigned reap_all(const pid_t *children, unsigned count)
             if (errno != EINTR) {
                 status = -1;
                 break;
+            }
+            if (stop_requested) {
+                kill_all(children, count);
             }
         }
         if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -236,6 +268,7 @@ int main(int argc, char **argv)
         return 1;
     }
     fflush(NULL);
+    const pid_t parent = getpid();
 
     unsigned forked = 0;
     for (; forked < senders; forked++) {
@@ -247,17 +280,18 @@ int main(int argc, char **argv)
         if (pid == 0) {
             close(ready[0]);
             close(start[1]);
-            _exit(run_sender(&o, ready[1], start[0]));
+            _exit(run_sender(&o, parent, ready[1], start[0]));
         }
         children[forked] = pid;
     }
+    install_stop_handler();
     close(ready[1]);
     close(start[0]);
 
     /* Every sender writes one byte once connected; EOF early means one died before that. */
     unsigned connected = 0;
     char token;
-    while (forked == senders && connected < senders) {
+    while (forked == senders && connected < senders && !stop_requested) {
         ssize_t got = read(ready[0], &token, 1);
         if (got == 1) {
             connected++;
@@ -266,9 +300,7 @@ int main(int argc, char **argv)
         }
     }
     if (connected < senders) {
-        for (unsigned i = 0; i < forked; i++) {
-            kill(children[i], SIGKILL);
-        }
+        kill_all(children, forked);
         reap_all(children, forked);
         free(children);
         fprintf(stderr, "vlp-loadgen: only %u of %u senders connected\n", connected, senders);
@@ -280,6 +312,10 @@ int main(int argc, char **argv)
     unsigned failed = reap_all(children, senders);
     const uint64_t elapsed_ns = tool_mono_ns() - begin_ns;
     free(children);
+    if (stop_requested) {
+        fprintf(stderr, "vlp-loadgen: stopped by a signal; senders killed\n");
+        return 1;
+    }
     if (failed != 0) {
         fprintf(stderr, "vlp-loadgen: %u of %u senders failed\n", failed, senders);
         return 1;
