@@ -1,0 +1,327 @@
+/*
+ * vlp_loadgen.c - the ingest benchmark's load: N sender processes blasting valid VLP frames
+ * at a Unix datagram socket with sendmmsg.
+ *
+ *   vlp-loadgen --socket PATH --senders N --frames-per-sender K
+ *               [--batch 64] [--rate-per-sender R] [--pid-spread M]
+ *
+ * Each sender is a forked process with its own connected AF_UNIX SOCK_DGRAM socket. It stamps
+ * frames with its own pid (getpid()), status Ok, nonces 1, 2, 3, ..., the CLOCK_MONOTONIC time
+ * at encoding, payload 0, and sends them in sendmmsg batches of --batch frames. Sends block:
+ * when the receiver's queue is full the kernel makes the sender wait instead of dropping, so
+ * every frame sent is eventually readable by the receiver (nothing is lost in the kernel).
+ *
+ * --rate-per-sender R paces each sender to R frames/s (batch granularity; 0 = unpaced).
+ * --pid-spread M stamps frame i with pid getpid() + (i % M) to exercise M tracker slots per
+ * sender; with credentials on, an observer reports every frame whose pid is not the sender's
+ * own as an auth failure (still an accounted outcome). Default 1: the own pid only.
+ *
+ * All senders connect first, then start together; the parent times from that start to the
+ * exit of the last sender and prints one line:
+ *   loadgen senders=N frames=TOTAL elapsed_ns=E rate=FRAMES_PER_SECOND
+ * SIGTERM or SIGINT to the parent kills every sender and exits 1 (senders also get SIGKILL if
+ * the parent dies, PR_SET_PDEATHSIG).
+ * Exit codes: 0 all frames sent, 1 a sender failed or the run was stopped, 2 usage error.
+ */
+#include "tool_util.h"
+
+#include "varta/vlp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SENDERS 1024u
+#define MAX_BATCH 1024u
+#define MAX_FRAMES_PER_SENDER 1000000000u /* keeps frames * 1e9 (pacing) inside 64 bits */
+#define MAX_PID_SPREAD 1000000u
+
+struct options {
+    const char *socket_path;
+    uint64_t senders;
+    uint64_t frames_per_sender;
+    uint64_t batch;
+    uint64_t rate_per_sender;
+    uint64_t pid_spread;
+};
+
+static void usage(const char *why)
+{
+    if (why) {
+        fprintf(stderr, "vlp-loadgen: %s\n", why);
+    }
+    fprintf(stderr, "usage: vlp-loadgen --socket PATH --senders N --frames-per-sender K "
+                    "[--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M]\n");
+    exit(2);
+}
+
+static void parse_number(const char *flag, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (tool_parse_u64(text, min, max, out) != 0) {
+        fprintf(stderr, "vlp-loadgen: %s wants an integer in [%llu, %llu], got '%s'\n", flag,
+                (unsigned long long)min, (unsigned long long)max, text ? text : "");
+        usage(NULL);
+    }
+}
+
+static struct options parse_args(int argc, char **argv)
+{
+    struct options o = { .batch = 64, .rate_per_sender = 0, .pid_spread = 1 };
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (value == NULL) {
+            usage("missing value after the last flag");
+        }
+        i++;
+        if (strcmp(flag, "--socket") == 0) {
+            o.socket_path = value;
+        } else if (strcmp(flag, "--senders") == 0) {
+            parse_number(flag, value, 1, MAX_SENDERS, &o.senders);
+        } else if (strcmp(flag, "--frames-per-sender") == 0) {
+            parse_number(flag, value, 1, MAX_FRAMES_PER_SENDER, &o.frames_per_sender);
+        } else if (strcmp(flag, "--batch") == 0) {
+            parse_number(flag, value, 1, MAX_BATCH, &o.batch);
+        } else if (strcmp(flag, "--rate-per-sender") == 0) {
+            parse_number(flag, value, 0, UINT32_MAX, &o.rate_per_sender);
+        } else if (strcmp(flag, "--pid-spread") == 0) {
+            parse_number(flag, value, 1, MAX_PID_SPREAD, &o.pid_spread);
+        } else {
+            fprintf(stderr, "vlp-loadgen: unknown flag '%s'\n", flag);
+            usage(NULL);
+        }
+    }
+    struct sockaddr_un probe;
+    if (o.socket_path == NULL || o.senders == 0 || o.frames_per_sender == 0) {
+        usage("--socket, --senders and --frames-per-sender are required");
+    }
+    if (tool_unix_addr(o.socket_path, &probe) != 0) {
+        usage("--socket path is empty or longer than sun_path");
+    }
+    return o;
+}
+
+/* Sends msgs[0..count) completely: retries EINTR and resends the rest after a partial sendmmsg. */
+static int send_all(int fd, struct mmsghdr *msgs, unsigned count)
+{
+    unsigned done = 0;
+    while (done < count) {
+        int sent = sendmmsg(fd, msgs + done, count - done, 0);
+        if (sent < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        done += (unsigned)sent;
+    }
+    return 0;
+}
+
+/* Sleeps until the instant frame number `sent` is due under rate frames/s from start_ns. */
+static void pace(uint64_t start_ns, uint64_t sent, uint64_t rate)
+{
+    uint64_t due_ns = start_ns + sent * 1000000000u / rate;
+    struct timespec due = { .tv_sec = (time_t)(due_ns / 1000000000u), .tv_nsec = (long)(due_ns % 1000000000u) };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR) {
+    }
+}
+
+/* One sender process: connect, report ready, wait for the start signal, send every frame. */
+static int run_sender(const struct options *o, pid_t parent, int ready_fd, int start_fd)
+{
+    /* Never outlive the parent (an interrupted benchmark must not leave senders behind). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) { /* the parent died before prctl took effect */
+        return 1;
+    }
+    struct sockaddr_un addr;
+    tool_unix_addr(o->socket_path, &addr);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        fprintf(stderr, "vlp-loadgen: sender %d: connect %s: %s\n", (int)getpid(), o->socket_path,
+                strerror(errno));
+        return 1;
+    }
+    char token = 'r';
+    if (write(ready_fd, &token, 1) != 1) {
+        return 1;
+    }
+    close(ready_fd);
+    char ignored;
+    while (read(start_fd, &ignored, 1) < 0 && errno == EINTR) { /* EOF = start */
+    }
+    close(start_fd);
+
+    const unsigned batch = (unsigned)o->batch;
+    uint8_t (*frames)[VARTA_FRAME_BYTES] = calloc(batch, VARTA_FRAME_BYTES);
+    struct iovec *iov = calloc(batch, sizeof(*iov));
+    struct mmsghdr *msgs = calloc(batch, sizeof(*msgs));
+    if (frames == NULL || iov == NULL || msgs == NULL) {
+        fprintf(stderr, "vlp-loadgen: out of memory\n");
+        return 1;
+    }
+    for (unsigned i = 0; i < batch; i++) {
+        iov[i].iov_base = frames[i];
+        iov[i].iov_len = VARTA_FRAME_BYTES;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+
+    const uint32_t own_pid = (uint32_t)getpid();
+    const uint64_t start_ns = tool_mono_ns();
+    uint64_t sent = 0;
+    while (sent < o->frames_per_sender) {
+        uint64_t left = o->frames_per_sender - sent;
+        unsigned count = left < batch ? (unsigned)left : batch;
+        if (o->rate_per_sender != 0) {
+            pace(start_ns, sent, o->rate_per_sender);
+        }
+        for (unsigned i = 0; i < count; i++) {
+            uint64_t nonce = sent + i + 1;
+            uint32_t pid = own_pid + (uint32_t)((nonce - 1) % o->pid_spread);
+            varta_vlp_encode(VARTA_STATUS_OK, pid, tool_mono_ns(), nonce, 0, frames[i]);
+        }
+        if (send_all(fd, msgs, count) != 0) {
+            fprintf(stderr, "vlp-loadgen: sender %d: sendmmsg after %llu frames: %s\n", (int)own_pid,
+                    (unsigned long long)sent, strerror(errno));
+            break;
+        }
+        sent += count;
+    }
+    close(fd);
+    free(msgs);
+    free(iov);
+    free(frames);
+    return sent == o->frames_per_sender ? 0 : 1;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+/* SIGTERM/SIGINT to the parent end every sender too (installed after forking, without
+ * SA_RESTART so the parent's blocking calls return EINTR and it can act on the request). */
+static void install_stop_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static void kill_all(const pid_t *children, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        kill(children[i], SIGKILL);
+    }
+}
+
+/* Waits for every child; returns how many did not exit 0. A stop request kills them all first. */
+static unsigned reap_all(const pid_t *children, unsigned count)
+{
+    unsigned failed = 0;
+    for (unsigned i = 0; i < count; i++) {
+        int status;
+        while (waitpid(children[i], &status, 0) < 0) {
+            if (errno != EINTR) {
+                status = -1;
+                break;
+            }
+            if (stop_requested) {
+                kill_all(children, count);
+            }
+        }
+        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            failed++;
+        }
+    }
+    return failed;
+}
+
+int main(int argc, char **argv)
+{
+    const struct options o = parse_args(argc, argv);
+    const unsigned senders = (unsigned)o.senders;
+    int ready[2];
+    int start[2];
+    pid_t *children = calloc(senders, sizeof(*children));
+    if (children == NULL || pipe2(ready, O_CLOEXEC) != 0 || pipe2(start, O_CLOEXEC) != 0) {
+        perror("vlp-loadgen: setup");
+        return 1;
+    }
+    fflush(NULL);
+    const pid_t parent = getpid();
+
+    unsigned forked = 0;
+    for (; forked < senders; forked++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("vlp-loadgen: fork");
+            break;
+        }
+        if (pid == 0) {
+            close(ready[0]);
+            close(start[1]);
+            _exit(run_sender(&o, parent, ready[1], start[0]));
+        }
+        children[forked] = pid;
+    }
+    install_stop_handler();
+    close(ready[1]);
+    close(start[0]);
+
+    /* Every sender writes one byte once connected; EOF early means one died before that. */
+    unsigned connected = 0;
+    char token;
+    while (forked == senders && connected < senders && !stop_requested) {
+        ssize_t got = read(ready[0], &token, 1);
+        if (got == 1) {
+            connected++;
+        } else if (got == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    if (connected < senders) {
+        kill_all(children, forked);
+        reap_all(children, forked);
+        free(children);
+        fprintf(stderr, "vlp-loadgen: only %u of %u senders connected\n", connected, senders);
+        return 1;
+    }
+
+    const uint64_t begin_ns = tool_mono_ns();
+    close(start[1]); /* releases every sender at once */
+    unsigned failed = reap_all(children, senders);
+    const uint64_t elapsed_ns = tool_mono_ns() - begin_ns;
+    free(children);
+    if (stop_requested) {
+        fprintf(stderr, "vlp-loadgen: stopped by a signal; senders killed\n");
+        return 1;
+    }
+    if (failed != 0) {
+        fprintf(stderr, "vlp-loadgen: %u of %u senders failed\n", failed, senders);
+        return 1;
+    }
+    const uint64_t total = o.senders * o.frames_per_sender;
+    printf("loadgen senders=%u frames=%llu elapsed_ns=%llu rate=%.0f\n", senders, (unsigned long long)total,
+           (unsigned long long)elapsed_ns, elapsed_ns ? (double)total * 1e9 / (double)elapsed_ns : 0.0);
+    return 0;
+}
