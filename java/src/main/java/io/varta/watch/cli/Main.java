@@ -3,6 +3,8 @@ package io.varta.watch.cli;
 import io.varta.watch.export.FileExportSink;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.log.Diagnostics;
+import io.varta.watch.log.DiagnosticsSink;
+import io.varta.watch.observer.EventFanOut;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.Observer;
@@ -10,6 +12,8 @@ import io.varta.watch.observer.ObserverConfig;
 import io.varta.watch.observer.ObserverEvents;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,19 +52,15 @@ public final class Main
         FileExporter exporter = null;
         try
         {
-            final ObserverEvents events;
+            final List<ObserverEvents> sinks = new ArrayList<>();
             if (options.exportFile().isPresent())
             {
                 exporter = FileExporter.open(options.exportFile().get(), options.exportFileMaxBytes(),
                     options.exportFileSyncEvery(), log);
-                events = new FileExportSink(exporter);
+                sinks.add(new FileExportSink(exporter));
             }
-            else
-            {
-                events = new ObserverEvents()
-                {
-                };
-            }
+            sinks.add(new DiagnosticsSink(log));
+            final ObserverEvents events = new EventFanOut(sinks);
             final Observer observer = Observer.start(toConfig(options), events, signals::request);
             try
             {

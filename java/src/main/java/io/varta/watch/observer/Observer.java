@@ -77,7 +77,8 @@ public final class Observer implements AutoCloseable
             final IngestCounters counters = new IngestCounters();
             final ObserverClock clock = config.boottimeClock()
                 ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
-            final ObserverLoop loop = new ObserverLoop(config, ring, receiver, events, counters, clock, currentUid());
+            final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords, events, counters, clock,
+                currentUid());
             final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop);
             observer.observerThread.start();
             return observer;

@@ -17,6 +17,7 @@ import io.varta.watch.tracker.TrackerCounter;
 import io.varta.watch.tracker.TrackerListener;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * The observer thread's loop: drain the ring in batches, turn each record into exactly one outcome
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
  */
-final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
+public final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
 {
     /** Records handed over per drain call: bounds the time between stall checks under load. */
     static final int BATCH_LIMIT = 1024;
@@ -40,7 +41,7 @@ final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
     private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Ring ring;
-    private final Receiver receiver;
+    private final LongPredicate awaitRecords;
     private final ObserverEvents events;
     private final IngestCounters counters;
     private final ObserverClock clock;
@@ -59,11 +60,25 @@ final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
     private long batchFirstRecvNanos;
     private long batchLastRecvNanos;
 
-    ObserverLoop(final ObserverConfig config, final Ring ring, final Receiver receiver, final ObserverEvents events,
-        final IngestCounters counters, final ObserverClock clock, final long observerUid)
+    /**
+     * Any thread may construct; {@link #run()} then belongs to one observer thread.
+     *
+     * @param config tracker, rate-limit, threshold and namespace settings
+     * @param ring the ring to drain (filled by a native {@link Receiver} or, in benchmarks, a
+     *     {@link io.varta.watch.nativeio.RingWriter})
+     * @param awaitRecords sleeps up to the given nanoseconds or until records arrive (normally
+     *     {@link Receiver#awaitRecords}); must return at once after the producer stopped
+     * @param events where outcomes go
+     * @param counters published counters
+     * @param clock observer time
+     * @param observerUid this process's uid (for messages)
+     */
+    public ObserverLoop(final ObserverConfig config, final Ring ring, final LongPredicate awaitRecords,
+        final ObserverEvents events, final IngestCounters counters, final ObserverClock clock,
+        final long observerUid)
     {
         this.ring = ring;
-        this.receiver = receiver;
+        this.awaitRecords = awaitRecords;
         this.events = events;
         this.counters = counters;
         this.clock = clock;
@@ -84,13 +99,13 @@ final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
      * closed: {@link Receiver#awaitRecords} then returns at once, so the loop sees the request promptly
      * and its final drain accounts for every record the receiver published.
      */
-    void requestStop()
+    public void requestStop()
     {
         stopRequested = true;
     }
 
     /** Any thread: the reason the loop ended by itself ({@code --strict-namespace-check}), else null. */
-    String fatalError()
+    public String fatalError()
     {
         return fatalError;
     }
@@ -121,7 +136,7 @@ final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)
         {
-            receiver.awaitRecords(timeout);
+            awaitRecords.test(timeout);
         }
     }
 

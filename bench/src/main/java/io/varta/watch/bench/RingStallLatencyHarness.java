@@ -1,0 +1,183 @@
+package io.varta.watch.bench;
+
+import io.varta.watch.nativeio.Ring;
+import io.varta.watch.nativeio.RingWriter;
+import io.varta.watch.observer.IngestCounter;
+import io.varta.watch.observer.IngestCounters;
+import io.varta.watch.observer.ObserverConfig;
+import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.observer.ObserverLoop;
+import io.varta.watch.tracker.ObserverClock;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stall latency through the whole Java path: synthetic beats for N pids are written into the ring by a
+ * producer thread (standing in for the native receiver, with the same publish-then-wake protocol), the
+ * real {@link ObserverLoop} drains them on its own thread, runs the tracker and raises stalls. For
+ * every pid the harness records (time the stall reached the sink) − (observer time of its last beat +
+ * threshold), on the observer clock, and prints p50/p99/max.
+ *
+ * <pre>
+ * java -Xmx2g -cp bench/target/benchmarks.jar io.varta.watch.bench.RingStallLatencyHarness [thresholdMs] [N...]
+ * </pre>
+ * Defaults: threshold 1000 ms, N = 1000 100000 1000000. Beats for the N pids are spread evenly over
+ * 250 ms, so stalls fall due over 250 ms as well, as they would after a burst of agent deaths. A first,
+ * unmeasured round introduces every pid (the observer reads each new pid's /proc identity once).
+ */
+public final class RingStallLatencyHarness
+{
+    private static final int FIRST_PID = 100;
+    private static final long SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private RingStallLatencyHarness()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final long thresholdMs = args.length > 0 ? Long.parseLong(args[0]) : 1000;
+        final int[] sizes = args.length > 1
+            ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
+            : new int[] {1_000, 100_000, 1_000_000};
+        System.out.printf("stall latency through the ring, threshold %d ms, beats spread over %d ms%n", thresholdMs,
+            TimeUnit.NANOSECONDS.toMillis(SPREAD_NANOS));
+        System.out.printf("%10s %10s %10s %10s %10s %8s%n", "pids", "p50_us", "p99_us", "p999_us", "max_us", "stalls");
+        for (final int n : sizes)
+        {
+            run(n, thresholdMs);
+        }
+    }
+
+    private static void run(final int pids, final long thresholdMs) throws InterruptedException
+    {
+        final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
+        final Ring ring = new Ring(1 << 16);
+        final RingWriter writer = new RingWriter(ring);
+        final ObserverConfig config = ObserverConfig.builder(Path.of("unused"), thresholdMs)
+            .trackerCapacity(pids)
+            .rateLimits(0, 0, 0)
+            .namespacePolicy(true, false)
+            .build();
+        final ObserverClock clock = ObserverClock.monotonic();
+        final LatencySink sink = new LatencySink(pids, thresholdNanos, clock.toSourceNanos(0));
+        final IngestCounters counters = new IngestCounters();
+        final Thread[] observerThread = new Thread[1];
+        final ObserverLoop loop = new ObserverLoop(config, ring, timeout ->
+        {
+            if (ring.available() == 0)
+            {
+                LockSupport.parkNanos(timeout);
+            }
+            return ring.available() > 0;
+        }, sink, counters, clock, 0);
+        observerThread[0] = new Thread(loop, "observer");
+        observerThread[0].start();
+
+        // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
+        // identity now, as it does once per pid in production. Round 2 (nonce 2) is the measured one.
+        produce(writer, ring, observerThread[0], pids, 1, 0);
+        while (counters.get(IngestCounter.RECORDS_DRAINED) < pids)
+        {
+            Thread.sleep(5);
+        }
+        produce(writer, ring, observerThread[0], pids, 2, SPREAD_NANOS);
+
+        final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(10);
+        while (sink.measured() < pids && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+        }
+        loop.requestStop();
+        LockSupport.unpark(observerThread[0]);
+        observerThread[0].join();
+        sink.report(pids);
+    }
+
+    /** Producer thread: one beat per pid with this nonce, spread evenly over spreadNanos, waking the observer. */
+    private static void produce(final RingWriter writer, final Ring ring, final Thread observer, final int pids,
+        final long nonce, final long spreadNanos)
+    {
+        final long start = System.nanoTime();
+        final int chunk = Math.max(1, pids / 250);
+        int next = 0;
+        while (next < pids)
+        {
+            final long wait = start + spreadNanos * next / pids - System.nanoTime();
+            if (wait > 0)
+            {
+                LockSupport.parkNanos(wait);
+            }
+            final int end = Math.min(pids, next + chunk);
+            while (next < end)
+            {
+                if (!writer.writeBeat(System.nanoTime(), FIRST_PID + next, 0, nonce, nonce, 0))
+                {
+                    writer.publish();
+                    LockSupport.unpark(observer);
+                    Thread.onSpinWait();
+                    continue;
+                }
+                next++;
+            }
+            writer.publish();
+            LockSupport.unpark(observer);
+        }
+    }
+
+    /** Observer thread only: remembers each pid's beat time and measures its stall's lateness. */
+    private static final class LatencySink implements ObserverEvents
+    {
+        private final long[] beatAt;
+        private final long[] latency;
+        private final long thresholdNanos;
+        private final long clockOrigin;
+        private volatile int stalls;
+
+        LatencySink(final int pids, final long thresholdNanos, final long clockOrigin)
+        {
+            this.beatAt = new long[pids];
+            this.latency = new long[pids];
+            this.thresholdNanos = thresholdNanos;
+            this.clockOrigin = clockOrigin;
+        }
+
+        @Override
+        public void onBeat(final long nowNanos, final long pid, final long nonce, final int status, final long payload)
+        {
+            beatAt[(int)pid - FIRST_PID] = nowNanos;
+        }
+
+        int measured()
+        {
+            return stalls;
+        }
+
+        @Override
+        public void onStall(final long nowNanos, final long pid, final long lastNonce)
+        {
+            if (2 != lastNonce)
+            {
+                return; // a round-1 stall (the warm-up round took longer than the threshold)
+            }
+            final long observedNow = System.nanoTime() - clockOrigin;
+            latency[stalls++] = observedNow - (beatAt[(int)pid - FIRST_PID] + thresholdNanos);
+        }
+
+        void report(final int pids)
+        {
+            final long[] sorted = Arrays.copyOf(latency, stalls);
+            Arrays.sort(sorted);
+            System.out.printf("%10d %10.1f %10.1f %10.1f %10.1f %8d%n", pids, us(sorted, 0.50), us(sorted, 0.99),
+                us(sorted, 0.999), stalls == 0 ? Double.NaN : sorted[stalls - 1] / 1e3, stalls);
+        }
+
+        private static double us(final long[] sorted, final double q)
+        {
+            return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1, q * sorted.length)] / 1e3;
+        }
+    }
+}
