@@ -108,6 +108,22 @@ public final class ObserverProcess implements AutoCloseable
         return Files.readString(stderr);
     }
 
+    /** For assertion messages: the pid and whatever stderr holds so far. */
+    @Override
+    public String toString()
+    {
+        String err;
+        try
+        {
+            err = stderr();
+        }
+        catch (final IOException e)
+        {
+            err = e.toString();
+        }
+        return "varta-watch pid " + process.pid() + "; stderr: " + err;
+    }
+
     @Override
     public void close()
     {
