@@ -35,6 +35,12 @@ import java.util.function.LongUnaryOperator;
  * accepted beat refreshes the last-beat time and status and re-arms stall detection. A new pid takes a
  * free slot, or evicts ({@link EvictionPolicy}) within a scan window from a rotating cursor, or is refused.
  *
+ * <p><b>Identity.</b> The observer reads /proc only for a pid it does not track yet (or after an origin
+ * upgrade) and passes {@link ProcessIdentity#NOT_READ} otherwise, so per-frame beats skip the identity
+ * checks. A pid recycled while its old slot is still tracked is then found at stall time (the start-time
+ * probe retires the slot); an observer may also re-read /proc when a beat comes back
+ * {@link BeatOutcome#OUT_OF_ORDER}, the symptom of a restarted sender, and beat again with the result.
+ *
  * <p><b>Stalls.</b> A slot stalls when {@code now − lastBeat ≥ threshold}, once per silence.
  * {@link #pollStalls(long)} costs O(due stalls); {@link #nextDeadlineNanos()} tells the loop how long it
  * may sleep.
@@ -164,7 +170,8 @@ public final class Tracker
     }
 
     /**
-     * Handles a beat with an unknown identity from a kernel-attested sender. Observer thread only.
+     * Handles a beat from a kernel-attested sender whose identity was not read for this frame
+     * ({@link ProcessIdentity#NOT_READ}). Observer thread only.
      *
      * @see #beat(long, int, long, long, long, int, long, long)
      */
@@ -172,7 +179,7 @@ public final class Tracker
         final long nowNanos)
     {
         return beat(framePid, frameStatus, timestamp, nonce, nowNanos, BeatOrigin.KERNEL_ATTESTED,
-            ProcessIdentity.UNKNOWN, ProcessIdentity.UNKNOWN);
+            ProcessIdentity.NOT_READ, ProcessIdentity.NOT_READ);
     }
 
     /**
@@ -184,8 +191,11 @@ public final class Tracker
      * @param nonce       nonce (unsigned 64-bit); {@link #NONCE_TERMINAL} marks a terminal frame
      * @param nowNanos    observer time
      * @param beatOrigin  {@link BeatOrigin} rank
-     * @param procStart   sender start time, or {@link ProcessIdentity#UNKNOWN}
-     * @param pidNsInode  sender pid-namespace inode, or {@link ProcessIdentity#UNKNOWN}
+     * @param procStart   sender start time; {@link ProcessIdentity#UNKNOWN} when a read failed (or the sender
+     *                    is remote); {@link ProcessIdentity#NOT_READ} when /proc was not read for this frame
+     *                    (the normal case for a pid already tracked: the start-time check is skipped)
+     * @param pidNsInode  sender pid-namespace inode, with the same two special values; NOT_READ skips the
+     *                    namespace check, UNKNOWN against a pinned inode is a conflict (terminal frames excepted)
      * @return a {@link BeatOutcome} code with flags; the slot is then available from {@link #lastSlot()}
      */
     public int beat(final long framePid, final int frameStatus, final long timestamp, final long nonce,
@@ -199,15 +209,15 @@ public final class Tracker
             return insertNewPid(framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
         lastSlot = slot;
-        final long pinnedStart = startTime[slot];
-        if (ProcessIdentity.UNKNOWN != pinnedStart && ProcessIdentity.UNKNOWN != procStart && pinnedStart != procStart)
+        final boolean startKnown = procStart >= 0;
+        if (startKnown && isKnown(startTime[slot]) && startTime[slot] != procStart)
         {
             return recycleInPlace(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
         final int pinnedOrigin = origin[slot];
-        if (!terminal && ProcessIdentity.UNKNOWN == pinnedStart && ProcessIdentity.UNKNOWN == procStart
-            && pinnedOrigin == beatOrigin && BeatOrigin.isNetwork(beatOrigin)
-            && !regularAdvances(slot, nonce) && now - timer.armedAt(slot) >= thresholdNanos)
+        if (BeatOrigin.isNetwork(beatOrigin) && pinnedOrigin == beatOrigin && !terminal && !startKnown
+            && !isKnown(startTime[slot]) && !regularAdvances(slot, nonce)
+            && now - timer.armedAt(slot) >= thresholdNanos)
         {
             return recycleInPlace(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
@@ -221,9 +231,8 @@ public final class Tracker
             resetSlot(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
             return acceptedCode(terminal);
         }
-        final long pinnedNs = nsInode[slot];
-        if (ProcessIdentity.UNKNOWN != pinnedNs
-            && (ProcessIdentity.UNKNOWN != pidNsInode ? pinnedNs != pidNsInode : !terminal))
+        if (ProcessIdentity.NOT_READ != pidNsInode && isKnown(nsInode[slot])
+            && (isKnown(pidNsInode) ? nsInode[slot] != pidNsInode : !terminal))
         {
             counters[TrackerCounter.NAMESPACE_CONFLICTS]++;
             return BeatOutcome.NAMESPACE_CONFLICT;
@@ -260,11 +269,11 @@ public final class Tracker
             lastNonce[slot] = nonce;
             flags[slot] = (byte)((flags[slot] | HAS_REGULAR) & ~(LAST_WAS_TERMINAL | BYPASS_SPENT));
         }
-        if (ProcessIdentity.UNKNOWN == pinnedStart)
+        if (startKnown && !isKnown(startTime[slot]))
         {
             startTime[slot] = procStart;
         }
-        if (ProcessIdentity.UNKNOWN == pinnedNs)
+        if (isKnown(pidNsInode) && !isKnown(nsInode[slot]))
         {
             nsInode[slot] = pidNsInode;
         }
@@ -288,10 +297,10 @@ public final class Tracker
         {
             final long slotPid = pid(slot);
             if (null != startTimeProbe && BeatOrigin.KERNEL_ATTESTED == origin[slot]
-                && ProcessIdentity.UNKNOWN != startTime[slot])
+                && isKnown(startTime[slot]))
             {
                 final long current = startTimeProbe.applyAsLong(slotPid);
-                if (ProcessIdentity.UNKNOWN != current && current != startTime[slot])
+                if (isKnown(current) && current != startTime[slot])
                 {
                     counters[TrackerCounter.PID_RECYCLES]++;
                     freeSlot(slot);
@@ -555,6 +564,8 @@ public final class Tracker
         index.put(framePid, slot);
         beats[slot] = 0;
         stalls[slot] = 0;
+        startTime[slot] = ProcessIdentity.UNKNOWN;
+        nsInode[slot] = ProcessIdentity.UNKNOWN;
         resetSlot(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         lastSlot = slot;
         return acceptedCode(NONCE_TERMINAL == nonce) | evicted;
@@ -627,8 +638,14 @@ public final class Tracker
         lastTerminalTimestamp[slot] = terminal ? timestamp : 0L;
         flags[slot] = terminal ? (byte)(HAS_TERMINAL | LAST_WAS_TERMINAL) : HAS_REGULAR;
         origin[slot] = (byte)beatOrigin;
-        startTime[slot] = procStart;
-        nsInode[slot] = pidNsInode;
+        if (ProcessIdentity.NOT_READ != procStart)
+        {
+            startTime[slot] = procStart;
+        }
+        if (ProcessIdentity.NOT_READ != pidNsInode)
+        {
+            nsInode[slot] = pidNsInode;
+        }
         refresh(slot, frameStatus, now);
     }
 
@@ -658,6 +675,12 @@ public final class Tracker
         flags[slot] = 0;
         status[slot] = 0;
         freeStack[freeTop++] = slot;
+    }
+
+    /** Identity values are unsigned in practice but never reach 2^63; the two special values are negative. */
+    private static boolean isKnown(final long identityValue)
+    {
+        return identityValue >= 0;
     }
 
     private static int acceptedCode(final boolean terminal)

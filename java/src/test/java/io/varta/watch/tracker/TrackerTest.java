@@ -323,6 +323,27 @@ class TrackerTest
     }
 
     @Test
+    void identityNotReadSkipsTheRecycleAndNamespaceChecksAndKeepsThePinnedValues()
+    {
+        final Tracker t = tracker();
+        final long notRead = ProcessIdentity.NOT_READ;
+        t.beat(100, OK, 1, 1, 0, BeatOrigin.KERNEL_ATTESTED, 1000, 77);
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(100, OK, 1, 2, MS, BeatOrigin.KERNEL_ATTESTED, notRead, notRead));
+        final int slot = t.slotOf(100);
+        assertEquals(1000, t.startTime(slot));
+        assertEquals(77, t.nsInode(slot));
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(100, OK, 1, 3, 2 * MS), "the short form does not read /proc");
+        // An origin upgrade resets the slot but keeps the pinned identity when none was read.
+        t.beat(200, OK, 1, 1, 0, BeatOrigin.SOCKET_MODE_ONLY, 5, 6);
+        t.beat(200, OK, 1, 1, MS, BeatOrigin.KERNEL_ATTESTED, notRead, notRead);
+        assertEquals(5, t.startTime(t.slotOf(200)));
+        assertEquals(6, t.nsInode(t.slotOf(200)));
+        // A new pid beating without a read is tracked with an unknown identity.
+        t.beat(300, OK, 1, 1, 0);
+        assertEquals(ProcessIdentity.UNKNOWN, t.startTime(t.slotOf(300)));
+    }
+
+    @Test
     void networkSenderRestartingItsNonceAfterSilenceIsTreatedAsRecycled()
     {
         final Tracker t = tracker();
