@@ -120,18 +120,6 @@ public final class StallTimer
     }
 
     /**
-     * Sets the arm time of a slot without queueing it (for a slot that is tracked but already stalled).
-     * Observer thread only.
-     *
-     * @param slot     slot index
-     * @param nowNanos observer time
-     */
-    void setArmedAt(final int slot, final long nowNanos)
-    {
-        entries[2 * slot] = nowNanos;
-    }
-
-    /**
      * @param slot slot index
      * @return true when the slot is queued; observer thread only
      */

@@ -172,6 +172,12 @@ public final class Tracker
      * Handles a beat from a kernel-attested sender whose identity was not read for this frame
      * ({@link ProcessIdentity#NOT_READ}). Observer thread only.
      *
+     * @param framePid    unsigned 32-bit pid (≥ 1)
+     * @param frameStatus status byte 0..2
+     * @param timestamp   agent timestamp (unsigned 64-bit)
+     * @param nonce       nonce (unsigned 64-bit); {@link #NONCE_TERMINAL} marks a terminal frame
+     * @param nowNanos    observer time
+     * @return a {@link BeatOutcome} code with flags
      * @see #beat(long, int, long, long, long, int, long, long)
      */
     public int beat(final long framePid, final int frameStatus, final long timestamp, final long nonce,
@@ -424,49 +430,97 @@ public final class Tracker
         return thresholdNanos;
     }
 
-    /** @param slot slot index @return unsigned 32-bit pid, 0 for a free slot; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return unsigned 32-bit pid, 0 for a free slot; observer thread only
+
+     */
     public long pid(final int slot)
     {
         return Integer.toUnsignedLong(pid[slot]);
     }
 
-    /** @param slot slot index @return status code 0..3 (3 = stalled); observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return status code 0..3 (3 = stalled); observer thread only
+
+     */
     public int status(final int slot)
     {
         return meta[slot] & STATUS_MASK;
     }
 
-    /** @param slot slot index @return accepted beats in this slot's lifetime; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return accepted beats in this slot's lifetime; observer thread only
+
+     */
     public long beats(final int slot)
     {
         return nonceAndBeats[2 * slot + 1];
     }
 
-    /** @param slot slot index @return stalls raised in this slot's lifetime; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return stalls raised in this slot's lifetime; observer thread only
+
+     */
     public long stalls(final int slot)
     {
         return stalls[slot];
     }
 
-    /** @param slot slot index @return true between a stall and the next accepted beat; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return true between a stall and the next accepted beat; observer thread only
+
+     */
     public boolean isStalled(final int slot)
     {
         return 0 != (meta[slot] & STALLED);
     }
 
-    /** @param slot slot index @return observer time of the last accepted beat; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return observer time of the last accepted beat; observer thread only
+
+     */
     public long lastBeatNanos(final int slot)
     {
         return timer.armedAt(slot);
     }
 
-    /** @param slot slot index @return highest regular nonce (0 if none yet); observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return highest regular nonce (0 if none yet); observer thread only
+
+     */
     public long lastNonce(final int slot)
     {
         return nonceAndBeats[2 * slot];
     }
 
-    /** @param slot slot index @return true once a regular nonce was accepted; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return true once a regular nonce was accepted; observer thread only
+
+     */
     public boolean hasRegularNonce(final int slot)
     {
         return 0 != (meta[slot] & HAS_REGULAR);
@@ -482,25 +536,49 @@ public final class Tracker
         return 0 != (meta[slot] & LAST_WAS_TERMINAL) ? NONCE_TERMINAL : nonceAndBeats[2 * slot];
     }
 
-    /** @param slot slot index @return agent timestamp of the last accepted terminal frame; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return agent timestamp of the last accepted terminal frame; observer thread only
+
+     */
     public long lastTerminalTimestamp(final int slot)
     {
         return lastTerminalTimestamp[slot];
     }
 
-    /** @param slot slot index @return pinned {@link BeatOrigin} rank; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned {@link BeatOrigin} rank; observer thread only
+
+     */
     public int origin(final int slot)
     {
         return meta[slot] >>> ORIGIN_SHIFT;
     }
 
-    /** @param slot slot index @return pinned start time or {@link ProcessIdentity#UNKNOWN}; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned start time or {@link ProcessIdentity#UNKNOWN}; observer thread only
+
+     */
     public long startTime(final int slot)
     {
         return startTime[slot];
     }
 
-    /** @param slot slot index @return pinned pid-ns inode or {@link ProcessIdentity#UNKNOWN}; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned pid-ns inode or {@link ProcessIdentity#UNKNOWN}; observer thread only
+
+     */
     public long nsInode(final int slot)
     {
         return nsInode[slot];
