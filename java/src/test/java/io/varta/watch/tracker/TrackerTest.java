@@ -204,6 +204,38 @@ class TrackerTest
     }
 
     @Test
+    void evictedSlotStartsCleanForTheNewPid()
+    {
+        final Tracker t = tracker(1, EvictionPolicy.STRICT, 1);
+        t.beat(100, OK, 1, 1, 0);
+        t.beat(100, OK, 1, 2, 0);
+        t.pollStalls(THRESHOLD);
+        t.beat(200, CRITICAL, 9, TERMINAL, 10 * THRESHOLD);
+        final int slot = t.slotOf(200);
+        assertEquals(1, t.beats(slot));
+        assertEquals(0, t.stalls(slot));
+        assertFalse(t.isStalled(slot));
+        assertFalse(t.hasRegularNonce(slot));
+        assertEquals(CRITICAL, t.status(slot));
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(200, OK, 10, 0, 10 * THRESHOLD), "any first regular nonce is accepted");
+        assertEquals(11 * THRESHOLD, t.nextDeadlineNanos());
+    }
+
+    @Test
+    void strictSkipsAStalledSlotThatHasBeatenAgain()
+    {
+        final Tracker t = tracker(1, EvictionPolicy.STRICT, 1);
+        t.beat(100, OK, 1, 1, 0);
+        t.pollStalls(THRESHOLD);
+        t.beat(100, OK, 1, 2, THRESHOLD);
+        t.pollStalls(2 * THRESHOLD);
+        t.beat(100, OK, 1, 3, 2 * THRESHOLD);
+        assertEquals(BeatOutcome.CAPACITY_REFUSED, t.beat(200, OK, 1, 1, 12 * THRESHOLD - 1),
+            "not stalled now, and strict skips the scan entirely when nothing is stalled");
+        assertEquals(1, t.counter(TrackerCounter.EVICTION_SCAN_TRUNCATED));
+    }
+
+    @Test
     void balancedFallsBackToAnySlotSilentForTenThresholds()
     {
         final Tracker t = tracker(2, EvictionPolicy.BALANCED, 2);
