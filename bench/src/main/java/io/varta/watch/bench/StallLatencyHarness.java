@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stall detection latency with the real clock: for each N, beats N pids with their beats spread evenly over
- * a spread window (polling whenever a deadline has passed, as a busy observer does between batches), then
+ * a spread window (running due stalls between beats and parking until the next beat or deadline), then
  * runs the observer's idle loop (park until {@link Tracker#nextDeadlineNanos()},
  * {@link Tracker#pollStalls(long)}) until every pid has stalled once, recording for each stall
  * {@code emit time − (last beat + threshold)} where the emit time is read inside the listener. The right-hand
@@ -22,6 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class StallLatencyHarness
 {
+    /** Waits shorter than this spin instead of parking (during the fill phase only). */
+    private static final long SPIN_NANOS = 200_000L;
+
     private StallLatencyHarness()
     {
     }
@@ -83,12 +86,23 @@ public final class StallLatencyHarness
             long now = clock.nowNanos();
             while (now < due)
             {
+                // Like the observer: run due stalls, then wait for the next record or deadline, whichever
+                // comes first (parking when it is far, spinning when it is close).
+                if (now >= tracker.nextDeadlineNanos())
+                {
+                    tracker.pollStalls(now);
+                }
+                final long wait = Math.min(due, tracker.nextDeadlineNanos()) - now;
+                if (wait > SPIN_NANOS)
+                {
+                    LockSupport.parkNanos(wait);
+                }
                 now = clock.nowNanos();
             }
             tracker.beat(i + 2, 0, now, 1, now);
             if (now >= tracker.nextDeadlineNanos())
             {
-                tracker.pollStalls(now); // a busy observer polls between ring batches
+                tracker.pollStalls(now);
             }
         }
         long wakeups = 0;

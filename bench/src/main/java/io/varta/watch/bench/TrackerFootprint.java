@@ -34,9 +34,9 @@ public final class TrackerFootprint
         }
         final long after = usedAfterGc();
         final long tableLength = new PidIndex(n).tableLength();
-        // Per slot: pid int 4, lastNonce 8, lastTerminalTs 8, status 1, flags 1, origin 1, beats 8, stalls 8,
-        // startTime 8, nsInode 8, freeStack 4, timer armedAt 8 + prev 4 + next 4 = 75; index 8 per table entry.
-        final long computed = 75L * n + 8L * tableLength;
+        // Per slot: pid 4, nonce+beats 16, lastTerminalTs 8, meta 4, stalls 8, startTime 8, nsInode 8,
+        // freeStack 4, timer record 16 = 76; index 8 per table entry.
+        final long computed = 76L * n + 8L * tableLength;
         System.out.printf("pids=%d tracked=%d%n", n, tracker.size());
         System.out.printf("measured (heap after GC, delta): %d bytes = %.1f bytes/pid%n",
             after - before, (after - before) / (double)n);

@@ -29,8 +29,13 @@ import java.util.function.LongUnaryOperator;
  */
 public final class ProcessIdentity
 {
-    /** Identity field not known (unreadable, or not read yet). */
+    /** Identity field not known: the read failed, or the sender is remote. */
     public static final long UNKNOWN = -1L;
+    /**
+     * Identity not read for this frame (the tracker then skips the identity checks and keeps what it has
+     * pinned). Only an argument value; never stored or returned by a read.
+     */
+    public static final long NOT_READ = -2L;
 
     /** Both fields were read. */
     public static final int PRESENT = 0;

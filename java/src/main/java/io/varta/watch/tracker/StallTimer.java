@@ -16,14 +16,14 @@ package io.varta.watch.tracker;
  * </ul>
  * A heap would cost O(log n) per beat; a hashed wheel adds tick rounding and cascading for no gain here.
  *
- * <p><b>Layout</b> (struct of arrays, indexed by slot):
+ * <p><b>Layout.</b> One {@code long[]} with a 16-byte record per slot, so arming a slot touches one cache
+ * line for the slot itself (records are 16-byte aligned and never straddle a line) plus one per neighbour:
  * <pre>
- *  armedAt[slot]  long  observer ns of the last arm (= last accepted beat); kept when disarmed
- *  prev[slot]     int   previous slot in the queue, NIL at the head, UNLINKED when not armed
- *  next[slot]     int   next slot in the queue, NIL at the tail
+ *  entries[2·slot]      armedAt  observer ns of the last arm (= last accepted beat); kept when disarmed
+ *  entries[2·slot + 1]  links    bits 63..32 prev slot (NIL at the head, UNLINKED when not armed),
+ *                                bits 31..0  next slot (NIL at the tail), both signed ints
  * </pre>
- * 16 bytes per slot. The tracker uses {@code armedAt} as its "last accepted beat" time, so it is not
- * stored twice.
+ * The tracker uses {@code armedAt} as its "last accepted beat" time, so it is not stored twice.
  *
  * <p><b>Threading:</b> not thread-safe; observer thread only.
  *
@@ -41,9 +41,10 @@ public final class StallTimer
     private static final int UNLINKED = -2;
 
     private final long thresholdNanos;
-    private final long[] armedAt;
-    private final int[] prev;
-    private final int[] next;
+    private static final long UNLINKED_LINKS = links(UNLINKED, NIL);
+    private static final long NEXT_MASK = 0xFFFF_FFFFL;
+
+    private final long[] entries;
     private int head = NIL;
     private int tail = NIL;
     private int armedCount;
@@ -63,11 +64,11 @@ public final class StallTimer
             throw new IllegalArgumentException("threshold must be > 0 ns: " + thresholdNanos);
         }
         this.thresholdNanos = thresholdNanos;
-        this.armedAt = new long[capacity];
-        this.prev = new int[capacity];
-        this.next = new int[capacity];
-        java.util.Arrays.fill(prev, UNLINKED);
-        java.util.Arrays.fill(next, NIL);
+        this.entries = new long[2 * capacity];
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            entries[2 * slot + 1] = UNLINKED_LINKS;
+        }
     }
 
     /** @return the threshold in ns; any thread (immutable) */
@@ -85,21 +86,21 @@ public final class StallTimer
      */
     public void arm(final int slot, final long nowNanos)
     {
-        if (UNLINKED != prev[slot])
+        if (isArmed(slot))
         {
             unlink(slot);
         }
-        final long at = NIL != tail && nowNanos < armedAt[tail] ? armedAt[tail] : nowNanos;
-        armedAt[slot] = at;
-        prev[slot] = tail;
-        next[slot] = NIL;
-        if (NIL == tail)
+        final int last = tail;
+        final long at = NIL != last && nowNanos < entries[2 * last] ? entries[2 * last] : nowNanos;
+        entries[2 * slot] = at;
+        entries[2 * slot + 1] = links(last, NIL);
+        if (NIL == last)
         {
             head = slot;
         }
         else
         {
-            next[tail] = slot;
+            setNext(last, slot);
         }
         tail = slot;
         armedCount++;
@@ -112,22 +113,10 @@ public final class StallTimer
      */
     public void disarm(final int slot)
     {
-        if (UNLINKED != prev[slot])
+        if (isArmed(slot))
         {
             unlink(slot);
         }
-    }
-
-    /**
-     * Sets the arm time of a slot without queueing it (for a slot that is tracked but already stalled).
-     * Observer thread only.
-     *
-     * @param slot     slot index
-     * @param nowNanos observer time
-     */
-    void setArmedAt(final int slot, final long nowNanos)
-    {
-        armedAt[slot] = nowNanos;
     }
 
     /**
@@ -136,7 +125,7 @@ public final class StallTimer
      */
     public boolean isArmed(final int slot)
     {
-        return UNLINKED != prev[slot];
+        return UNLINKED != prev(entries[2 * slot + 1]);
     }
 
     /**
@@ -145,7 +134,7 @@ public final class StallTimer
      */
     public long armedAt(final int slot)
     {
-        return armedAt[slot];
+        return entries[2 * slot];
     }
 
     /** @return number of queued slots; observer thread only */
@@ -164,7 +153,7 @@ public final class StallTimer
     public int pollDue(final long nowNanos)
     {
         final int slot = head;
-        if (NIL == slot || nowNanos - armedAt[slot] < thresholdNanos)
+        if (NIL == slot || nowNanos - entries[2 * slot] < thresholdNanos)
         {
             return NIL;
         }
@@ -178,20 +167,21 @@ public final class StallTimer
      */
     public long nextDeadlineNanos()
     {
-        return NIL == head ? Long.MAX_VALUE : armedAt[head] + thresholdNanos;
+        return NIL == head ? Long.MAX_VALUE : entries[2 * head] + thresholdNanos;
     }
 
     private void unlink(final int slot)
     {
-        final int p = prev[slot];
-        final int n = next[slot];
+        final long own = entries[2 * slot + 1];
+        final int p = prev(own);
+        final int n = next(own);
         if (NIL == p)
         {
             head = n;
         }
         else
         {
-            next[p] = n;
+            setNext(p, n);
         }
         if (NIL == n)
         {
@@ -199,10 +189,36 @@ public final class StallTimer
         }
         else
         {
-            prev[n] = p;
+            setPrev(n, p);
         }
-        prev[slot] = UNLINKED;
-        next[slot] = NIL;
+        entries[2 * slot + 1] = UNLINKED_LINKS;
         armedCount--;
+    }
+
+    private void setNext(final int slot, final int next)
+    {
+        final int i = 2 * slot + 1;
+        entries[i] = (entries[i] & ~NEXT_MASK) | (next & NEXT_MASK);
+    }
+
+    private void setPrev(final int slot, final int prev)
+    {
+        final int i = 2 * slot + 1;
+        entries[i] = ((long)prev << 32) | (entries[i] & NEXT_MASK);
+    }
+
+    private static long links(final int prev, final int next)
+    {
+        return ((long)prev << 32) | (next & NEXT_MASK);
+    }
+
+    private static int prev(final long links)
+    {
+        return (int)(links >> 32);
+    }
+
+    private static int next(final long links)
+    {
+        return (int)links;
     }
 }

@@ -12,12 +12,13 @@ import java.util.function.LongUnaryOperator;
  * <pre>
  *  array          bytes  meaning
  *  pid            4      unsigned 32-bit pid; 0 = free slot
- *  lastNonce      8      highest accepted regular nonce (valid when HAS_REGULAR)
+ *  nonceAndBeats  16     [2·slot] highest accepted regular nonce (valid when HAS_REGULAR),
+ *                        [2·slot+1] accepted beats in this slot's lifetime (one 16-byte record: a
+ *                        regular beat reads and writes both)
  *  lastTermTs     8      agent timestamp of the last accepted terminal frame (valid when HAS_TERMINAL)
- *  status         1      0 ok, 1 degraded, 2 critical (last accepted frame), 3 stall
- *  flags          1      HAS_REGULAR | HAS_TERMINAL | STALLED | LAST_WAS_TERMINAL | BYPASS_SPENT
- *  origin         1      pinned {@link BeatOrigin} rank
- *  beats          8      accepted beats in this slot's lifetime
+ *  meta           4      bits 0..7 status (0 ok, 1 degraded, 2 critical, 3 stall); bits 8..12 flags
+ *                        HAS_REGULAR, HAS_TERMINAL, STALLED, LAST_WAS_TERMINAL, BYPASS_SPENT;
+ *                        bits 16..23 pinned {@link BeatOrigin} rank
  *  stalls         8      stalls raised in this slot's lifetime
  *  startTime      8      pinned process start time (/proc stat field 22), or ProcessIdentity.UNKNOWN
  *  nsInode        8      pinned pid-namespace inode, or ProcessIdentity.UNKNOWN
@@ -25,7 +26,9 @@ import java.util.function.LongUnaryOperator;
  *  timer          16     last accepted beat time + queue links ({@link StallTimer})
  *  index          16     pid → slot at a power-of-two capacity ({@link PidIndex})
  * </pre>
- * About 91 bytes per slot of capacity in total (103 when the capacity is just above a power of two).
+ * About 92 bytes per slot of capacity in total (up to 108 when the capacity is just above a power of two).
+ * Fields a regular beat touches are grouped so that it reads about six cache lines: index entry, meta,
+ * nonce+beats record, timer record, and the timer records of its two queue neighbours.
  *
  * <p><b>Beat handling</b> for a tracked pid, in order: recycled pid (start time changed), network recycle
  * (UDP origin, no start time, nonce not advancing after ≥ threshold of silence), origin change (stronger
@@ -34,6 +37,12 @@ import java.util.function.LongUnaryOperator;
  * regular frame must carry a larger nonce (unsigned), or wrap (last ≥ 2^64−1−2^20 and new ≤ 2^20). An
  * accepted beat refreshes the last-beat time and status and re-arms stall detection. A new pid takes a
  * free slot, or evicts ({@link EvictionPolicy}) within a scan window from a rotating cursor, or is refused.
+ *
+ * <p><b>Identity.</b> The observer reads /proc only for a pid it does not track yet (or after an origin
+ * upgrade) and passes {@link ProcessIdentity#NOT_READ} otherwise, so per-frame beats skip the identity
+ * checks. A pid recycled while its old slot is still tracked is then found at stall time (the start-time
+ * probe retires the slot); an observer may also re-read /proc when a beat comes back
+ * {@link BeatOutcome#OUT_OF_ORDER}, the symptom of a restarted sender, and beat again with the result.
  *
  * <p><b>Stalls.</b> A slot stalls when {@code now − lastBeat ≥ threshold}, once per silence.
  * {@link #pollStalls(long)} costs O(due stalls); {@link #nextDeadlineNanos()} tells the loop how long it
@@ -72,11 +81,13 @@ public final class Tracker
     private static final long WRAP_FLOOR = NONCE_TERMINAL - NONCE_WRAP_WINDOW;
     private static final int EVICTION_BAR_MULTIPLIER = 10;
 
-    private static final byte HAS_REGULAR = 1;
-    private static final byte HAS_TERMINAL = 2;
-    private static final byte STALLED = 4;
-    private static final byte LAST_WAS_TERMINAL = 8;
-    private static final byte BYPASS_SPENT = 16;
+    private static final int STATUS_MASK = 0xFF;
+    private static final int HAS_REGULAR = 1 << 8;
+    private static final int HAS_TERMINAL = 1 << 9;
+    private static final int STALLED = 1 << 10;
+    private static final int LAST_WAS_TERMINAL = 1 << 11;
+    private static final int BYPASS_SPENT = 1 << 12;
+    private static final int ORIGIN_SHIFT = 16;
 
     private final int capacity;
     private final long thresholdNanos;
@@ -88,12 +99,9 @@ public final class Tracker
     private final StallTimer timer;
 
     private final int[] pid;
-    private final long[] lastNonce;
+    private final long[] nonceAndBeats;
     private final long[] lastTerminalTimestamp;
-    private final byte[] status;
-    private final byte[] flags;
-    private final byte[] origin;
-    private final long[] beats;
+    private final int[] meta;
     private final long[] stalls;
     private final long[] startTime;
     private final long[] nsInode;
@@ -139,12 +147,9 @@ public final class Tracker
         this.scanWindow = Math.min(scanWindow, capacity);
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
         this.pid = new int[capacity];
-        this.lastNonce = new long[capacity];
+        this.nonceAndBeats = new long[2 * capacity];
         this.lastTerminalTimestamp = new long[capacity];
-        this.status = new byte[capacity];
-        this.flags = new byte[capacity];
-        this.origin = new byte[capacity];
-        this.beats = new long[capacity];
+        this.meta = new int[capacity];
         this.stalls = new long[capacity];
         this.startTime = new long[capacity];
         this.nsInode = new long[capacity];
@@ -164,15 +169,22 @@ public final class Tracker
     }
 
     /**
-     * Handles a beat with an unknown identity from a kernel-attested sender. Observer thread only.
+     * Handles a beat from a kernel-attested sender whose identity was not read for this frame
+     * ({@link ProcessIdentity#NOT_READ}). Observer thread only.
      *
+     * @param framePid    unsigned 32-bit pid (≥ 1)
+     * @param frameStatus status byte 0..2
+     * @param timestamp   agent timestamp (unsigned 64-bit)
+     * @param nonce       nonce (unsigned 64-bit); {@link #NONCE_TERMINAL} marks a terminal frame
+     * @param nowNanos    observer time
+     * @return a {@link BeatOutcome} code with flags
      * @see #beat(long, int, long, long, long, int, long, long)
      */
     public int beat(final long framePid, final int frameStatus, final long timestamp, final long nonce,
         final long nowNanos)
     {
         return beat(framePid, frameStatus, timestamp, nonce, nowNanos, BeatOrigin.KERNEL_ATTESTED,
-            ProcessIdentity.UNKNOWN, ProcessIdentity.UNKNOWN);
+            ProcessIdentity.NOT_READ, ProcessIdentity.NOT_READ);
     }
 
     /**
@@ -184,8 +196,11 @@ public final class Tracker
      * @param nonce       nonce (unsigned 64-bit); {@link #NONCE_TERMINAL} marks a terminal frame
      * @param nowNanos    observer time
      * @param beatOrigin  {@link BeatOrigin} rank
-     * @param procStart   sender start time, or {@link ProcessIdentity#UNKNOWN}
-     * @param pidNsInode  sender pid-namespace inode, or {@link ProcessIdentity#UNKNOWN}
+     * @param procStart   sender start time; {@link ProcessIdentity#UNKNOWN} when a read failed (or the sender
+     *                    is remote); {@link ProcessIdentity#NOT_READ} when /proc was not read for this frame
+     *                    (the normal case for a pid already tracked: the start-time check is skipped)
+     * @param pidNsInode  sender pid-namespace inode, with the same two special values; NOT_READ skips the
+     *                    namespace check, UNKNOWN against a pinned inode is a conflict (terminal frames excepted)
      * @return a {@link BeatOutcome} code with flags; the slot is then available from {@link #lastSlot()}
      */
     public int beat(final long framePid, final int frameStatus, final long timestamp, final long nonce,
@@ -199,15 +214,15 @@ public final class Tracker
             return insertNewPid(framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
         lastSlot = slot;
-        final long pinnedStart = startTime[slot];
-        if (ProcessIdentity.UNKNOWN != pinnedStart && ProcessIdentity.UNKNOWN != procStart && pinnedStart != procStart)
+        final boolean startKnown = procStart >= 0;
+        if (startKnown && isKnown(startTime[slot]) && startTime[slot] != procStart)
         {
             return recycleInPlace(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
-        final int pinnedOrigin = origin[slot];
-        if (!terminal && ProcessIdentity.UNKNOWN == pinnedStart && ProcessIdentity.UNKNOWN == procStart
-            && pinnedOrigin == beatOrigin && BeatOrigin.isNetwork(beatOrigin)
-            && !regularAdvances(slot, nonce) && now - timer.armedAt(slot) >= thresholdNanos)
+        final int pinnedOrigin = meta[slot] >>> ORIGIN_SHIFT;
+        if (BeatOrigin.isNetwork(beatOrigin) && pinnedOrigin == beatOrigin && !terminal && !startKnown
+            && !isKnown(startTime[slot]) && !regularAdvances(slot, nonce)
+            && now - timer.armedAt(slot) >= thresholdNanos)
         {
             return recycleInPlace(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         }
@@ -221,9 +236,8 @@ public final class Tracker
             resetSlot(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
             return acceptedCode(terminal);
         }
-        final long pinnedNs = nsInode[slot];
-        if (ProcessIdentity.UNKNOWN != pinnedNs
-            && (ProcessIdentity.UNKNOWN != pidNsInode ? pinnedNs != pidNsInode : !terminal))
+        if (ProcessIdentity.NOT_READ != pidNsInode && isKnown(nsInode[slot])
+            && (isKnown(pidNsInode) ? nsInode[slot] != pidNsInode : !terminal))
         {
             counters[TrackerCounter.NAMESPACE_CONFLICTS]++;
             return BeatOutcome.NAMESPACE_CONFLICT;
@@ -231,13 +245,13 @@ public final class Tracker
         final int code;
         if (terminal)
         {
-            if (0 != (flags[slot] & HAS_TERMINAL) && Long.compareUnsigned(timestamp, lastTerminalTimestamp[slot]) <= 0)
+            if (0 != (meta[slot] & HAS_TERMINAL) && Long.compareUnsigned(timestamp, lastTerminalTimestamp[slot]) <= 0)
             {
                 counters[TrackerCounter.OUT_OF_ORDER]++;
                 return BeatOutcome.TERMINAL_OUT_OF_ORDER;
             }
             lastTerminalTimestamp[slot] = timestamp;
-            flags[slot] |= HAS_TERMINAL | LAST_WAS_TERMINAL;
+            meta[slot] |= HAS_TERMINAL | LAST_WAS_TERMINAL;
             code = BeatOutcome.TERMINAL_ACCEPTED;
         }
         else
@@ -246,7 +260,7 @@ public final class Tracker
             {
                 code = BeatOutcome.ACCEPTED;
             }
-            else if (Long.compareUnsigned(lastNonce[slot], WRAP_FLOOR) >= 0
+            else if (Long.compareUnsigned(nonceAndBeats[2 * slot], WRAP_FLOOR) >= 0
                 && Long.compareUnsigned(nonce, NONCE_WRAP_WINDOW) <= 0)
             {
                 counters[TrackerCounter.NONCE_WRAPS]++;
@@ -257,14 +271,14 @@ public final class Tracker
                 counters[TrackerCounter.OUT_OF_ORDER]++;
                 return BeatOutcome.OUT_OF_ORDER;
             }
-            lastNonce[slot] = nonce;
-            flags[slot] = (byte)((flags[slot] | HAS_REGULAR) & ~(LAST_WAS_TERMINAL | BYPASS_SPENT));
+            nonceAndBeats[2 * slot] = nonce;
+            meta[slot] = (meta[slot] | HAS_REGULAR) & ~(LAST_WAS_TERMINAL | BYPASS_SPENT);
         }
-        if (ProcessIdentity.UNKNOWN == pinnedStart)
+        if (startKnown && !isKnown(startTime[slot]))
         {
             startTime[slot] = procStart;
         }
-        if (ProcessIdentity.UNKNOWN == pinnedNs)
+        if (isKnown(pidNsInode) && !isKnown(nsInode[slot]))
         {
             nsInode[slot] = pidNsInode;
         }
@@ -287,11 +301,11 @@ public final class Tracker
         for (int slot = timer.pollDue(now); StallTimer.NIL != slot; slot = timer.pollDue(now))
         {
             final long slotPid = pid(slot);
-            if (null != startTimeProbe && BeatOrigin.KERNEL_ATTESTED == origin[slot]
-                && ProcessIdentity.UNKNOWN != startTime[slot])
+            if (null != startTimeProbe && BeatOrigin.KERNEL_ATTESTED == meta[slot] >>> ORIGIN_SHIFT
+                && isKnown(startTime[slot]))
             {
                 final long current = startTimeProbe.applyAsLong(slotPid);
-                if (ProcessIdentity.UNKNOWN != current && current != startTime[slot])
+                if (isKnown(current) && current != startTime[slot])
                 {
                     counters[TrackerCounter.PID_RECYCLES]++;
                     freeSlot(slot);
@@ -299,8 +313,7 @@ public final class Tracker
                     continue;
                 }
             }
-            flags[slot] |= STALLED;
-            status[slot] = STATUS_STALL;
+            meta[slot] = (meta[slot] & ~STATUS_MASK) | STALLED | STATUS_STALL;
             stalls[slot]++;
             stalledCount++;
             counters[TrackerCounter.STALLS]++;
@@ -417,52 +430,100 @@ public final class Tracker
         return thresholdNanos;
     }
 
-    /** @param slot slot index @return unsigned 32-bit pid, 0 for a free slot; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return unsigned 32-bit pid, 0 for a free slot; observer thread only
+
+     */
     public long pid(final int slot)
     {
         return Integer.toUnsignedLong(pid[slot]);
     }
 
-    /** @param slot slot index @return status code 0..3 (3 = stalled); observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return status code 0..3 (3 = stalled); observer thread only
+
+     */
     public int status(final int slot)
     {
-        return status[slot];
+        return meta[slot] & STATUS_MASK;
     }
 
-    /** @param slot slot index @return accepted beats in this slot's lifetime; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return accepted beats in this slot's lifetime; observer thread only
+
+     */
     public long beats(final int slot)
     {
-        return beats[slot];
+        return nonceAndBeats[2 * slot + 1];
     }
 
-    /** @param slot slot index @return stalls raised in this slot's lifetime; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return stalls raised in this slot's lifetime; observer thread only
+
+     */
     public long stalls(final int slot)
     {
         return stalls[slot];
     }
 
-    /** @param slot slot index @return true between a stall and the next accepted beat; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return true between a stall and the next accepted beat; observer thread only
+
+     */
     public boolean isStalled(final int slot)
     {
-        return 0 != (flags[slot] & STALLED);
+        return 0 != (meta[slot] & STALLED);
     }
 
-    /** @param slot slot index @return observer time of the last accepted beat; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return observer time of the last accepted beat; observer thread only
+
+     */
     public long lastBeatNanos(final int slot)
     {
         return timer.armedAt(slot);
     }
 
-    /** @param slot slot index @return highest regular nonce (0 if none yet); observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return highest regular nonce (0 if none yet); observer thread only
+
+     */
     public long lastNonce(final int slot)
     {
-        return lastNonce[slot];
+        return nonceAndBeats[2 * slot];
     }
 
-    /** @param slot slot index @return true once a regular nonce was accepted; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return true once a regular nonce was accepted; observer thread only
+
+     */
     public boolean hasRegularNonce(final int slot)
     {
-        return 0 != (flags[slot] & HAS_REGULAR);
+        return 0 != (meta[slot] & HAS_REGULAR);
     }
 
     /**
@@ -472,28 +533,52 @@ public final class Tracker
      */
     public long lastObservedNonce(final int slot)
     {
-        return 0 != (flags[slot] & LAST_WAS_TERMINAL) ? NONCE_TERMINAL : lastNonce[slot];
+        return 0 != (meta[slot] & LAST_WAS_TERMINAL) ? NONCE_TERMINAL : nonceAndBeats[2 * slot];
     }
 
-    /** @param slot slot index @return agent timestamp of the last accepted terminal frame; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return agent timestamp of the last accepted terminal frame; observer thread only
+
+     */
     public long lastTerminalTimestamp(final int slot)
     {
         return lastTerminalTimestamp[slot];
     }
 
-    /** @param slot slot index @return pinned {@link BeatOrigin} rank; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned {@link BeatOrigin} rank; observer thread only
+
+     */
     public int origin(final int slot)
     {
-        return origin[slot];
+        return meta[slot] >>> ORIGIN_SHIFT;
     }
 
-    /** @param slot slot index @return pinned start time or {@link ProcessIdentity#UNKNOWN}; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned start time or {@link ProcessIdentity#UNKNOWN}; observer thread only
+
+     */
     public long startTime(final int slot)
     {
         return startTime[slot];
     }
 
-    /** @param slot slot index @return pinned pid-ns inode or {@link ProcessIdentity#UNKNOWN}; observer thread only */
+    /**
+
+     * @param slot slot index
+
+     * @return pinned pid-ns inode or {@link ProcessIdentity#UNKNOWN}; observer thread only
+
+     */
     public long nsInode(final int slot)
     {
         return nsInode[slot];
@@ -509,18 +594,18 @@ public final class Tracker
      */
     boolean spendTerminalBypass(final int slot)
     {
-        final byte f = flags[slot];
+        final int f = meta[slot];
         if (0 == (f & HAS_REGULAR) || 0 != (f & (LAST_WAS_TERMINAL | BYPASS_SPENT)))
         {
             return false;
         }
-        flags[slot] = (byte)(f | BYPASS_SPENT);
+        meta[slot] = f | BYPASS_SPENT;
         return true;
     }
 
     private boolean regularAdvances(final int slot, final long nonce)
     {
-        return 0 == (flags[slot] & HAS_REGULAR) || Long.compareUnsigned(nonce, lastNonce[slot]) > 0;
+        return 0 == (meta[slot] & HAS_REGULAR) || Long.compareUnsigned(nonce, nonceAndBeats[2 * slot]) > 0;
     }
 
     private int insertNewPid(final long framePid, final int frameStatus, final long timestamp, final long nonce,
@@ -553,8 +638,10 @@ public final class Tracker
             listener.onEviction(victimPid);
         }
         index.put(framePid, slot);
-        beats[slot] = 0;
+        nonceAndBeats[2 * slot + 1] = 0;
         stalls[slot] = 0;
+        startTime[slot] = ProcessIdentity.UNKNOWN;
+        nsInode[slot] = ProcessIdentity.UNKNOWN;
         resetSlot(slot, framePid, frameStatus, timestamp, nonce, now, beatOrigin, procStart, pidNsInode);
         lastSlot = slot;
         return acceptedCode(NONCE_TERMINAL == nonce) | evicted;
@@ -598,7 +685,7 @@ public final class Tracker
         int slot = cursor;
         for (int inspected = 0; inspected < scanWindow; inspected++)
         {
-            if (0 != pid[slot] && (!stalledOnly || 0 != (flags[slot] & STALLED))
+            if (0 != pid[slot] && (!stalledOnly || 0 != (meta[slot] & STALLED))
                 && now - timer.armedAt(slot) >= evictionBarNanos)
             {
                 return slot;
@@ -618,29 +705,34 @@ public final class Tracker
         final long nonce, final long now, final int beatOrigin, final long procStart, final long pidNsInode)
     {
         final boolean terminal = NONCE_TERMINAL == nonce;
-        if (0 != (flags[slot] & STALLED))
+        if (0 != (meta[slot] & STALLED))
         {
             stalledCount--;
         }
         pid[slot] = (int)framePid;
-        lastNonce[slot] = terminal ? 0L : nonce;
+        nonceAndBeats[2 * slot] = terminal ? 0L : nonce;
         lastTerminalTimestamp[slot] = terminal ? timestamp : 0L;
-        flags[slot] = terminal ? (byte)(HAS_TERMINAL | LAST_WAS_TERMINAL) : HAS_REGULAR;
-        origin[slot] = (byte)beatOrigin;
-        startTime[slot] = procStart;
-        nsInode[slot] = pidNsInode;
+        meta[slot] = (terminal ? HAS_TERMINAL | LAST_WAS_TERMINAL : HAS_REGULAR) | ((beatOrigin & 0xFF) << ORIGIN_SHIFT);
+        if (ProcessIdentity.NOT_READ != procStart)
+        {
+            startTime[slot] = procStart;
+        }
+        if (ProcessIdentity.NOT_READ != pidNsInode)
+        {
+            nsInode[slot] = pidNsInode;
+        }
         refresh(slot, frameStatus, now);
     }
 
     private void refresh(final int slot, final int frameStatus, final long now)
     {
-        if (0 != (flags[slot] & STALLED))
+        final int m = meta[slot];
+        if (0 != (m & STALLED))
         {
-            flags[slot] &= ~STALLED;
             stalledCount--;
         }
-        status[slot] = (byte)frameStatus;
-        beats[slot]++;
+        meta[slot] = (m & ~(STALLED | STATUS_MASK)) | (frameStatus & STATUS_MASK);
+        nonceAndBeats[2 * slot + 1]++;
         counters[TrackerCounter.ACCEPTED]++;
         timer.arm(slot, now);
     }
@@ -650,14 +742,19 @@ public final class Tracker
     {
         index.remove(pid(slot));
         timer.disarm(slot);
-        if (0 != (flags[slot] & STALLED))
+        if (0 != (meta[slot] & STALLED))
         {
             stalledCount--;
         }
         pid[slot] = 0;
-        flags[slot] = 0;
-        status[slot] = 0;
+        meta[slot] = 0;
         freeStack[freeTop++] = slot;
+    }
+
+    /** Identity values are unsigned in practice but never reach 2^63; the two special values are negative. */
+    private static boolean isKnown(final long identityValue)
+    {
+        return identityValue >= 0;
     }
 
     private static int acceptedCode(final boolean terminal)

@@ -204,6 +204,38 @@ class TrackerTest
     }
 
     @Test
+    void evictedSlotStartsCleanForTheNewPid()
+    {
+        final Tracker t = tracker(1, EvictionPolicy.STRICT, 1);
+        t.beat(100, OK, 1, 1, 0);
+        t.beat(100, OK, 1, 2, 0);
+        t.pollStalls(THRESHOLD);
+        t.beat(200, CRITICAL, 9, TERMINAL, 10 * THRESHOLD);
+        final int slot = t.slotOf(200);
+        assertEquals(1, t.beats(slot));
+        assertEquals(0, t.stalls(slot));
+        assertFalse(t.isStalled(slot));
+        assertFalse(t.hasRegularNonce(slot));
+        assertEquals(CRITICAL, t.status(slot));
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(200, OK, 10, 0, 10 * THRESHOLD), "any first regular nonce is accepted");
+        assertEquals(11 * THRESHOLD, t.nextDeadlineNanos());
+    }
+
+    @Test
+    void strictSkipsAStalledSlotThatHasBeatenAgain()
+    {
+        final Tracker t = tracker(1, EvictionPolicy.STRICT, 1);
+        t.beat(100, OK, 1, 1, 0);
+        t.pollStalls(THRESHOLD);
+        t.beat(100, OK, 1, 2, THRESHOLD);
+        t.pollStalls(2 * THRESHOLD);
+        t.beat(100, OK, 1, 3, 2 * THRESHOLD);
+        assertEquals(BeatOutcome.CAPACITY_REFUSED, t.beat(200, OK, 1, 1, 12 * THRESHOLD - 1),
+            "not stalled now, and strict skips the scan entirely when nothing is stalled");
+        assertEquals(1, t.counter(TrackerCounter.EVICTION_SCAN_TRUNCATED));
+    }
+
+    @Test
     void balancedFallsBackToAnySlotSilentForTenThresholds()
     {
         final Tracker t = tracker(2, EvictionPolicy.BALANCED, 2);
@@ -320,6 +352,27 @@ class TrackerTest
         assertEquals(BeatOutcome.TERMINAL_ACCEPTED,
             t.beat(100, CRITICAL, 9, TERMINAL, 2 * MS, BeatOrigin.KERNEL_ATTESTED, 1000, ProcessIdentity.UNKNOWN));
         assertEquals(2, t.counter(TrackerCounter.NAMESPACE_CONFLICTS));
+    }
+
+    @Test
+    void identityNotReadSkipsTheRecycleAndNamespaceChecksAndKeepsThePinnedValues()
+    {
+        final Tracker t = tracker();
+        final long notRead = ProcessIdentity.NOT_READ;
+        t.beat(100, OK, 1, 1, 0, BeatOrigin.KERNEL_ATTESTED, 1000, 77);
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(100, OK, 1, 2, MS, BeatOrigin.KERNEL_ATTESTED, notRead, notRead));
+        final int slot = t.slotOf(100);
+        assertEquals(1000, t.startTime(slot));
+        assertEquals(77, t.nsInode(slot));
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(100, OK, 1, 3, 2 * MS), "the short form does not read /proc");
+        // An origin upgrade resets the slot but keeps the pinned identity when none was read.
+        t.beat(200, OK, 1, 1, 0, BeatOrigin.SOCKET_MODE_ONLY, 5, 6);
+        t.beat(200, OK, 1, 1, MS, BeatOrigin.KERNEL_ATTESTED, notRead, notRead);
+        assertEquals(5, t.startTime(t.slotOf(200)));
+        assertEquals(6, t.nsInode(t.slotOf(200)));
+        // A new pid beating without a read is tracked with an unknown identity.
+        t.beat(300, OK, 1, 1, 0);
+        assertEquals(ProcessIdentity.UNKNOWN, t.startTime(t.slotOf(300)));
     }
 
     @Test
