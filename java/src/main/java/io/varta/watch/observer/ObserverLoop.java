@@ -230,14 +230,9 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
 
         final int slot = tracker.slotOf(pid);
         final boolean firstSeen = PidIndex.MISSING == slot;
-        long startTime;
-        long nsInode;
-        if (!firstSeen)
-        {
-            startTime = tracker.startTime(slot); // the pinned identity: no /proc read per frame
-            nsInode = tracker.nsInode(slot);
-        }
-        else
+        long startTime = ProcessIdentity.NOT_READ; // a known pid keeps its pinned identity: no /proc read
+        long nsInode = ProcessIdentity.NOT_READ;
+        if (firstSeen)
         {
             identity.read(pid);
             startTime = identity.startTime();
@@ -254,7 +249,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         {
             // A restarted process that reuses the pid begins again at nonce 1: check its start time.
             identity.read(pid);
-            if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != startTime)
+            if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != tracker.startTime(slot))
             {
                 outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos,
                     BeatOrigin.KERNEL_ATTESTED, identity.startTime(), identity.nsInode());
