@@ -63,4 +63,7 @@ public final class Natives
 
     /** CLOCK_BOOTTIME in nanoseconds. */
     static native long boottimeNanos();
+
+    /** prctl(PR_SET_TIMERSLACK) for the calling thread; 0 or -errno. */
+    static native int setThreadTimerSlack(long nanos);
 }

@@ -1,6 +1,7 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.export.MismatchReason;
+import io.varta.watch.nativeio.NativeClock;
 import io.varta.watch.nativeio.Receiver;
 import io.varta.watch.nativeio.RecordHandler;
 import io.varta.watch.nativeio.Ring;
@@ -110,9 +111,13 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         return fatalError;
     }
 
+    /** Timer slack of the observer thread: its sleeps end within this of the next stall deadline. */
+    private static final long OBSERVER_TIMER_SLACK_NANOS = 1_000;
+
     @Override
     public void run()
     {
+        NativeClock.setThreadTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
         while (!stopRequested)
         {
             final int drained = drainOnce();
