@@ -145,8 +145,14 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         }
     }
 
-    /** Observer thread: drains one batch; returns the number of records handled. */
-    int drainOnce()
+    /**
+     * Drains one batch (at most {@value #BATCH_LIMIT} records) into the tracker and the sinks, without
+     * checking stalls. Observer thread only; {@link #run()} calls it, benchmarks may call it directly
+     * instead of running the loop.
+     *
+     * @return the number of records handled
+     */
+    public int drainOnce()
     {
         nowNanos = clock.nowNanos();
         batchFirstRecvNanos = 0;
