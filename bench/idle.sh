@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idle cost (DESIGN.md §5): the observer's CPU while AGENTS agents beat at 1 Hz for DURATION seconds,
+# with the default flags an operator would use (export file on, default rate limits).
+# CPU = utime + stime of all the observer's threads from /proc/PID/stat over the last DURATION seconds
+# of the traffic (JVM start-up and the first 10 s of traffic, when the JIT compiles, are excluded),
+# as a percentage of one core.
+#
+# Build first: mvn -B -ntp -DskipTests package     Run: bench/idle.sh
+# Environment (defaults): AGENTS=50 DURATION=30 (seconds) THRESHOLD_MS=5000
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AGENTS="${AGENTS:-50}"
+SECONDS_RUN="${DURATION:-30}"
+THRESHOLD_MS="${THRESHOLD_MS:-5000}"
+loadgen="$root/java/target/native-build/tools/vlp-loadgen"
+[[ -x "$loadgen" ]] || { echo "idle.sh: build first: mvn -B -ntp -DskipTests package" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/varta-idle.XXXXXX")"
+observer_pid=""
+cleanup() {
+  [[ -n "$observer_pid" ]] && kill -TERM "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/bin/varta-watch" --socket "$work/idle.sock" --threshold-ms "$THRESHOLD_MS" \
+  --export-file "$work/export.tsv" 2>"$work/observer.err" &
+observer_pid=$!
+for _ in $(seq 300); do [[ -S "$work/idle.sock" ]] && break; sleep 0.1; done
+[[ -S "$work/idle.sock" ]] || { echo "idle.sh: observer did not bind" >&2; cat "$work/observer.err" >&2; exit 1; }
+WARMUP=10 # seconds of the same traffic before measuring: JIT compilation of the beat path happens here
+
+ticks() { awk '{print $14 + $15}' "/proc/$observer_pid/stat"; }
+hz="$(getconf CLK_TCK)"
+"$loadgen" --socket "$work/idle.sock" --senders "$AGENTS" --frames-per-sender "$((SECONDS_RUN + WARMUP))" \
+  --rate-per-sender 1 --batch 1 >/dev/null &
+loadgen_pid=$!
+sleep "$WARMUP"
+start_ticks="$(ticks)"
+start_ns="$(date +%s%N)"
+wait "$loadgen_pid"
+end_ns="$(date +%s%N)"
+end_ticks="$(ticks)"
+kill -TERM "$observer_pid"; wait "$observer_pid" || true; observer_pid=""
+
+beats="$(grep -c $'\tbeat\t' "$work/export.tsv" || true)"
+awk -v t0="$start_ticks" -v t1="$end_ticks" -v hz="$hz" -v n0="$start_ns" -v n1="$end_ns" \
+    -v agents="$AGENTS" -v secs="$SECONDS_RUN" -v beats="$beats" 'BEGIN {
+  cpu = (t1 - t0) / hz; wall = (n1 - n0) / 1e9;
+  printf "idle: %d agents x 1 Hz, measured over the last %d s: %d beat lines in total, observer CPU %.2f s over %.1f s wall = %.3f %% of one core\n",
+    agents, secs, beats, cpu, wall, 100 * cpu / wall }'
+grep 'ingest:' "$work/observer.err" || true
