@@ -30,7 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RingStallLatencyHarness
 {
-    private static final int FIRST_PID = 100;
+    /**
+     * Synthetic pids start above Linux's largest possible pid_max (4,194,304), so none of them is a live
+     * process: the figure is the loop's and the tracker's own. (For a live pid the observer re-reads
+     * /proc/PID/stat when its stall falls due, to retire recycled pids; that read is measured apart.)
+     */
+    private static final int FIRST_PID = 10_000_000;
     private static final long SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private RingStallLatencyHarness()
