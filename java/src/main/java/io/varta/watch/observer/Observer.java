@@ -30,6 +30,7 @@ public final class Observer implements AutoCloseable
     private final Thread observerThread;
     private final IngestCounters counters;
     private boolean closed;
+    private volatile String crash;
 
     private Observer(final UdsListener listener, final Receiver receiver, final ObserverLoop loop,
         final IngestCounters counters, final Runnable onSelfStop)
@@ -40,8 +41,16 @@ public final class Observer implements AutoCloseable
         this.counters = counters;
         this.observerThread = new Thread(() ->
         {
-            loop.run();
-            if (null != loop.fatalError())
+            try
+            {
+                loop.run();
+            }
+            catch (final RuntimeException | Error e)
+            {
+                // Without this thread nothing detects stalls: stop the whole observer loudly instead.
+                crash = "observer thread failed: " + e;
+            }
+            if (null != fatalError())
             {
                 onSelfStop.run();
             }
@@ -97,12 +106,13 @@ public final class Observer implements AutoCloseable
     }
 
     /**
-     * Any thread: why the observer stopped by itself (a {@code --strict-namespace-check} violation), or
-     * null while it runs or after a requested stop.
+     * Any thread: why the observer stopped by itself (a {@code --strict-namespace-check} violation, or an
+     * unexpected failure of the observer thread), or null while it runs or after a requested stop.
      */
     public String fatalError()
     {
-        return loop.fatalError();
+        final String failure = crash;
+        return null != failure ? failure : loop.fatalError();
     }
 
     /** Any thread: true while the observer thread runs. */
