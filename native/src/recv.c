@@ -31,6 +31,8 @@
 #define STALL_BACKOFF_MIN_NS 50000L
 #define STALL_BACKOFF_MAX_NS 1000000L
 #define IO_ERROR_BACKOFF_NS 1000000L
+/* At stop, how long the final drain may wait for the consumer to free ring slots. */
+#define FINAL_DRAIN_LIMIT_NS 1000000000ULL
 
 union control_buffer {
     struct cmsghdr align;
@@ -46,6 +48,7 @@ struct varta_receiver {
     struct varta_ring ring;
     pthread_t thread;
     atomic_int stopping;
+    uint64_t final_drain_deadline_ns; /* receiver thread only: set when it starts the final drain */
     _Atomic uint64_t datagrams;
     struct mmsghdr messages[VARTA_RECV_BATCH];
     struct iovec iov[VARTA_RECV_BATCH];
@@ -156,7 +159,7 @@ static void prepare_batch(struct varta_receiver *r, unsigned count)
 
 /*
  * Waits for the consumer to free a slot. Counts one stall per full episode. Returns the free
- * slot count, or 0 if the receiver is stopping.
+ * slot count, or 0 if the receiver is stopping (during the final drain: once its deadline passed).
  */
 static uint64_t wait_for_space(struct varta_receiver *r, uint64_t tail)
 {
@@ -164,7 +167,8 @@ static uint64_t wait_for_space(struct varta_receiver *r, uint64_t tail)
     const uint64_t stalls = atomic_load_explicit(r->ring.full_stalls, memory_order_relaxed);
     atomic_store_explicit(r->ring.full_stalls, stalls + 1, memory_order_release);
     for (;;) {
-        if (atomic_load_explicit(&r->stopping, memory_order_acquire)) {
+        if (atomic_load_explicit(&r->stopping, memory_order_acquire)
+            && (r->final_drain_deadline_ns == 0 || varta_clock_monotonic_ns() > r->final_drain_deadline_ns)) {
             return 0;
         }
         sleep_ns(backoff);
@@ -245,6 +249,11 @@ static void *receiver_main(void *arg)
             }
         }
     }
+    /* Final drain: datagrams already queued on the socket when the stop came are read and
+     * published too (the consumer is still running), so a sender that got its send() through before
+     * shutdown is accounted for. Bounded by FINAL_DRAIN_LIMIT_NS if the ring stays full. */
+    r->final_drain_deadline_ns = varta_clock_monotonic_ns() + FINAL_DRAIN_LIMIT_NS;
+    drain_socket(r);
     return NULL;
 }
 

@@ -90,6 +90,20 @@ class ReceiverTest
     }
 
     @Test
+    void datagramsQueuedOnTheSocketWhenTheReceiverStopsAreStillRead() throws Exception
+    {
+        receiver.close(); // replace the running receiver: nothing reads the socket while the frames queue up
+        assertExitsCleanly(send("beat:ok:1", "beat:ok:2", "beat:ok:3", "beat:ok:4", "beat:ok:5"));
+        receiver = Receiver.start(listener, ring);
+        receiver.close(); // the stop comes at once; its final drain must still read the queued five
+
+        final List<Seen> seen = new ArrayList<>();
+        ring.drain(r -> seen.add(new Seen(r.kind(), r.peerPid(), r.framePid(), r.nonce(), r.status(), r.payload(),
+            r.datagramLength(), r.decodeErrorCode(), r.recvNanos())), 64);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seen.stream().map(Seen::nonce).toList());
+    }
+
+    @Test
     void beatsFromASenderProcessCarryItsPid() throws Exception
     {
         final long before = System.nanoTime();
