@@ -14,6 +14,7 @@ import io.varta.watch.observer.ObserverEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -138,13 +139,23 @@ public final class Main
         return true;
     }
 
+    /** One line on stderr: every datagram's outcome, so an operator sees where frames went. */
     private static void logIngestSummary(final IngestCounters counters, final Diagnostics log)
     {
-        log.info("ingest: datagrams=" + counters.get(IngestCounter.DATAGRAMS)
-            + " first_recv_ns=" + counters.firstRecvNanos()
-            + " last_recv_ns=" + counters.lastRecvNanos()
-            + " beats=" + counters.get(IngestCounter.BEATS)
-            + " stalls=" + counters.get(IngestCounter.STALLS)
-            + " accounted=" + counters.outcomesTotal());
+        final StringBuilder line = new StringBuilder("ingest: datagrams=").append(counters.get(IngestCounter.DATAGRAMS))
+            .append(" first_recv_ns=").append(counters.firstRecvNanos())
+            .append(" last_recv_ns=").append(counters.lastRecvNanos())
+            .append(" beats=").append(counters.get(IngestCounter.BEATS))
+            .append(" stalls=").append(counters.get(IngestCounter.STALLS))
+            .append(" accounted=").append(counters.outcomesTotal());
+        for (final IngestCounter counter : IngestCounter.values())
+        {
+            if (counter.isDatagramOutcome() && IngestCounter.BEATS != counter && counters.get(counter) > 0)
+            {
+                line.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
+                    .append(counters.get(counter));
+            }
+        }
+        log.info(line.toString());
     }
 }

@@ -52,6 +52,7 @@ class RateLimitIT
             final Map<String, Long> summary = ExportLog.ingestSummary(observer.stderr());
             assertEquals(50L, summary.get("datagrams"));
             assertEquals(50L, summary.get("accounted"), "rate-limited frames are still accounted");
+            assertEquals(50L - accepted, summary.get("rate_limited_per_pid"), summary::toString);
         }
     }
 

@@ -79,6 +79,11 @@ class ObserverTest
             assertTrue(selfStopped.await(10, TimeUnit.SECONDS), "the owner must be told");
             assertNotNull(observer.fatalError());
             assertTrue(observer.fatalError().contains("sink broke"), observer.fatalError());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (observer.isRunning() && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5); // onSelfStop runs on the observer thread just before it ends
+            }
             assertFalse(observer.isRunning());
         }
         finally

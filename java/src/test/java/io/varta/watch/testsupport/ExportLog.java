@@ -93,7 +93,8 @@ public final class ExportLog
     /**
      * Parses the shutdown summary from stderr.
      *
-     * @return datagrams, beats, stalls, accounted
+     * @return datagrams, beats, stalls, accounted, and every other {@code outcome=count} on the line
+     *     (only non-zero outcomes are printed)
      */
     public static Map<String, Long> ingestSummary(final String stderr)
     {
@@ -102,7 +103,14 @@ public final class ExportLog
         {
             throw new AssertionError("no ingest summary on stderr: " + stderr);
         }
-        return Map.of("datagrams", Long.parseLong(m.group(1)), "beats", Long.parseLong(m.group(4)),
-            "stalls", Long.parseLong(m.group(5)), "accounted", Long.parseLong(m.group(6)));
+        final Map<String, Long> summary = new java.util.HashMap<>();
+        final int lineEnd = stderr.indexOf('\n', m.start());
+        final Matcher pair = Pattern.compile("(\\w+)=(\\d+)")
+            .matcher(stderr.substring(m.start(), lineEnd < 0 ? stderr.length() : lineEnd));
+        while (pair.find())
+        {
+            summary.put(pair.group(1), Long.parseLong(pair.group(2)));
+        }
+        return summary;
     }
 }
