@@ -22,14 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li>per-source-IP token bucket ({@link IpRateLimiter}); an empty bucket closes the connection without
  *       any response, counted {@code varta_prom_connections_dropped_total{reason="rate_limit"}} (the
- *       reference's accept-then-close);</li>
+ *       reference's accept-then-close; one difference: the JDK server has already read the request head
+ *       when the handler runs, the reference refuses before reading);</li>
  *   <li>method: anything but GET gets {@code 405} with {@code Allow: GET};</li>
  *   <li>auth: {@code Authorization: Bearer <64 hex>} ({@link BearerToken}); otherwise {@code 401} with
  *       {@code WWW-Authenticate: Bearer realm="varta"}, counted {@code varta_prom_auth_failures_total};</li>
  *   <li>{@code 200} with the body of {@link ScrapeCache} (rendered at most once per second). The path is not
  *       checked.</li>
  * </ol>
- * Every response carries {@code Connection: close}.
+ * Every response carries {@code Connection: close}; the status line is the JDK server's {@code HTTP/1.1}
+ * (the reference writes {@code HTTP/1.0}; clients and Prometheus accept either).
  *
  * <p>Why not the client library's own {@code HTTPServer} ({@code prometheus-metrics-exporter-httpserver},
  * itself built on this JDK server): it cannot express this contract. Its authentication hook answers 401
