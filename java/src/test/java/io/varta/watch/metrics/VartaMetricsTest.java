@@ -84,4 +84,18 @@ class VartaMetricsTest
         assertTrue(body.contains("varta_observer_iteration_seconds_count 2"), body);
         assertEquals(1, body.lines().filter(l -> l.startsWith("# TYPE varta_observer_iteration_seconds ")).count());
     }
+
+    @Test
+    void rowsComeOutInTheLibrarysLabelOrderWithTheirOwnValues()
+    {
+        final long[] p = {2, 4_194_304, 10, 1, 100, 9, 4_294_967_295L};
+        final long[] beats = {20, 41, 100, 10, 1000, 90, 42};
+        pids = new PidSnapshot(p, beats, new long[p.length], new byte[p.length], p.length, 1);
+        final String body = render();
+        final java.util.List<String> rows = body.lines().filter(l -> l.startsWith("varta_beats_total{")).toList();
+        assertEquals(java.util.List.of("varta_beats_total{pid=\"1\"} 10.0", "varta_beats_total{pid=\"10\"} 100.0",
+            "varta_beats_total{pid=\"100\"} 1000.0", "varta_beats_total{pid=\"2\"} 20.0",
+            "varta_beats_total{pid=\"4194304\"} 41.0", "varta_beats_total{pid=\"4294967295\"} 42.0",
+            "varta_beats_total{pid=\"9\"} 90.0"), rows);
+    }
 }
