@@ -18,6 +18,13 @@
 #   RATE_PER_SENDER=0 frames/s each sender is paced to (0 = as fast as possible); paced below
 #                     what the receivers sustain, the rates are equal and CPU ns/frame compares them
 #   SKIP_OBSERVER=1   only (a) and (b)
+#   SCRAPERS=0        N > 0 adds (d): the observer with --prom-addr 127.0.0.1:0 while N curl processes
+#                     request /metrics back to back for the whole run, one new connection per request
+#                     (URL globbing: no fork per request); printed next to (c) with the difference.
+#                     Scrapers, senders and observer share the cores.
+#   SCRAPE_RATE=0     requests/s per scraper (curl --rate), 0 = back to back
+#   PROM_BURST=0      --prom-rate-limit-burst of (d): 0 = per-IP limit off (every request served);
+#                     10 = the default limit (5/s, burst 10: excess connections closed unanswered)
 #   RUN_TIMEOUT=60    seconds any single run may take
 #   TOOLS_DIR=java/target/native-build/tools   OBSERVER=bin/varta-watch
 #
@@ -33,6 +40,9 @@ BATCH="${BATCH:-64}"
 RATE_PER_SENDER="${RATE_PER_SENDER:-0}"
 REPEATS="${REPEATS:-3}"
 SKIP_OBSERVER="${SKIP_OBSERVER:-0}"
+SCRAPERS="${SCRAPERS:-0}"
+SCRAPE_RATE="${SCRAPE_RATE:-0}"
+PROM_BURST="${PROM_BURST:-0}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
 TOOLS_DIR="${TOOLS_DIR:-$root/java/target/native-build/tools}"
 OBSERVER="${OBSERVER:-$root/bin/varta-watch}"
@@ -42,6 +52,10 @@ die() {
   exit 1
 }
 
+[[ "$SCRAPERS" =~ ^[0-9]+$ ]] || die "SCRAPERS must be an integer >= 0, got '$SCRAPERS'"
+[[ "$SCRAPE_RATE" =~ ^[0-9]+$ ]] || die "SCRAPE_RATE must be an integer >= 0, got '$SCRAPE_RATE'"
+[[ "$PROM_BURST" =~ ^[0-9]+$ ]] || die "PROM_BURST must be an integer >= 0, got '$PROM_BURST'"
+((SCRAPERS == 0)) || command -v curl >/dev/null || die "SCRAPERS=$SCRAPERS needs curl"
 [[ "$RATE_PER_SENDER" =~ ^[0-9]+$ ]] || die "RATE_PER_SENDER must be an integer >= 0, got '$RATE_PER_SENDER'"
 for var in SENDERS FRAMES BATCH REPEATS RUN_TIMEOUT; do
   [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, got '${!var}'"
@@ -165,21 +179,59 @@ cpu_ticks() {
   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# run_observer: one observer run; sets RATE (frames/s) and CPU (observer CPU ns per frame, all
-# JVM threads, from the socket appearing to SIGTERM; clock-tick resolution).
+# scrape_loop ADDR: one curl process requesting /metrics (a new HTTP/1.0 connection each time) until
+# killed, back to back or at SCRAPE_RATE requests/s.
+scrape_loop() {
+  local rate=()
+  ((SCRAPE_RATE == 0)) || rate=(--rate "$SCRAPE_RATE/s")
+  exec curl -s --http1.0 "${rate[@]}" -H "Authorization: Bearer $(cat "$work/prom.token")" \
+    "http://$1/metrics?n=[1-100000000]" >/dev/null 2>&1
+}
+
+# run_observer [SCRAPERS]: one observer run; sets RATE (frames/s) and CPU (observer CPU ns per frame, all
+# JVM threads, from the socket appearing to SIGTERM; clock-tick resolution). With SCRAPERS > 0 the observer
+# serves /metrics and that many scrape loops run during the load (SCRAPES = requests served, from the
+# observer's own varta_observer_serve_pending_seconds_count).
 run_observer() {
-  local opid line n first last ticks0 ticks1
+  local scrapers="${1:-0}" opid line n first last ticks0 ticks1 addr i
+  local prom=() loops=()
   rm -f "$sock" "$work"/observer.* "$work"/loadgen.*
+  if ((scrapers > 0)); then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/prom.token")
+    prom=(--prom-addr 127.0.0.1:0 --prom-token-file "$work/prom.token" --prom-rate-limit-burst "$PROM_BURST")
+  fi
   "$OBSERVER" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
-    --tracker-capacity 1024 >"$work/observer.out" 2>"$work/observer.err" &
+    --tracker-capacity 1024 "${prom[@]}" >"$work/observer.out" 2>"$work/observer.err" &
   opid=$!
   started+=("$opid")
   wait_until 30 observer_bound "$opid" || { show_logs "$work/observer.err"; die "observer did not bind $sock in 30 s"; }
   alive "$opid" || { show_logs "$work/observer.err"; die "observer exited before the load started"; }
+  if ((scrapers > 0)); then
+    wait_until 30 grep -qs . "$work/observer.out" || { show_logs "$work/observer.err"; die "no /metrics address on stdout"; }
+    addr="$(head -n 1 "$work/observer.out")"
+    for ((i = 0; i < scrapers; i++)); do
+      scrape_loop "$addr" &
+      loops+=("$!")
+      started+=("$!")
+    done
+  fi
   sleep 0.5 # let JVM start-up work settle out of the CPU figure
   ticks0="$(cpu_ticks "$opid")"
 
   run_loadgen "$work/observer.err"
+  SCRAPES=0 REFUSED=0
+  if ((scrapers > 0)); then
+    for i in "${loops[@]}"; do
+      kill -TERM "$i" 2>/dev/null || true
+    done
+    for i in "${loops[@]}"; do
+      wait "$i" 2>/dev/null || true
+    done
+    sleep 1.1 # the body is cached for a second
+    curl -s --http1.0 -H "Authorization: Bearer $(cat "$work/prom.token")" "http://$addr/metrics" >"$work/observer.metrics" || true
+    SCRAPES="$(awk '$1 == "varta_observer_serve_pending_seconds_count" { printf "%.0f", $2 }' "$work/observer.metrics")"
+    REFUSED="$(awk '$1 == "varta_prom_connections_dropped_total{reason=\"rate_limit\"}" { printf "%.0f", $2 }' "$work/observer.metrics")"
+  fi
   # Every frame is sent; let the observer read what is still queued in the kernel before stopping it.
   wait_until 10 socket_queue_empty || echo "ingest.sh: warning: socket queue not empty after 10 s" >&2
   ticks1="$(cpu_ticks "$opid" 2>/dev/null || echo "$ticks0")"
@@ -213,16 +265,19 @@ pacing="unpaced"
 ((RATE_PER_SENDER == 0)) || pacing="paced to $RATE_PER_SENDER frames/s each"
 echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders ($pacing) x $FRAMES frames (sendmmsg batch $BATCH)" \
   "= $total frames per run; median of $REPEATS runs"
+((SCRAPERS == 0)) || echo "(d): $SCRAPERS scrapers, $( ((SCRAPE_RATE == 0)) && echo 'back to back' || echo "$SCRAPE_RATE requests/s each"), --prom-rate-limit-burst $PROM_BURST"
 echo "machine: nproc=$(nproc), cpu='$cpu_model', kernel $(uname -r)," \
   "net.unix.max_dgram_qlen=$(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo '?')," \
   "senders and receiver share the machine"
 
 receivers=(recvmmsg recvmsg)
 [[ "$SKIP_OBSERVER" == 1 ]] || receivers+=(observer)
+[[ "$SKIP_OBSERVER" == 1 ]] || ((SCRAPERS == 0)) || receivers+=(scraped)
 declare -A title=(
   [recvmmsg]="(a) raw-drain recvmmsg, count only"
   [recvmsg]="(b) raw-drain recvmsg + decode each"
   [observer]="(c) varta-watch observer"
+  [scraped]="(d) observer + $SCRAPERS scrapers on /metrics"
 )
 declare -A rates=() cpus=()
 for ((run = 1; run <= REPEATS; run++)); do
@@ -230,10 +285,12 @@ for ((run = 1; run <= REPEATS; run++)); do
   for receiver in "${receivers[@]}"; do
     case "$receiver" in
       observer) run_observer ;;
+      scraped) run_observer "$SCRAPERS" ;;
       *) run_drain "$receiver" ;;
     esac
     report+=" $receiver=$RATE/s"
     [[ "$receiver" != recvmmsg ]] || report+=" (mean batch $BATCH_MEAN)"
+    [[ "$receiver" != scraped ]] || report+=" (scrapes served $SCRAPES, refused $REFUSED)"
     rates[$receiver]+="$RATE "
     cpus[$receiver]+="$CPU "
   done
@@ -255,4 +312,8 @@ if [[ "$SKIP_OBSERVER" != 1 ]]; then
   echo "(c) observer as % of (a) raw recvmmsg: $(percent "${median_rate[observer]}" "${median_rate[recvmmsg]}") %"
 else
   echo "(c) observer: skipped (SKIP_OBSERVER=1)"
+fi
+if [[ "$SKIP_OBSERVER" != 1 ]] && ((SCRAPERS > 0)); then
+  echo "(d) with $SCRAPERS scrapers vs (c) without: $(awk -v d="${median_rate[scraped]}" -v c="${median_rate[observer]}" \
+    'BEGIN { printf "%+.1f", 100 * (d - c) / c }') %"
 fi

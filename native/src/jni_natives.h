@@ -16,6 +16,7 @@ struct varta_jni_table varta_jni_ring_natives(void);
 struct varta_jni_table varta_jni_uds_natives(void);
 struct varta_jni_table varta_jni_recv_natives(void);
 struct varta_jni_table varta_jni_clock_natives(void);
+struct varta_jni_table varta_jni_secret_natives(void);
 
 #define VARTA_JNI_TABLE(array) ((struct varta_jni_table){ (array), (jint)(sizeof(array) / sizeof((array)[0])) })
 

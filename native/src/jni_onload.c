@@ -25,6 +25,7 @@ jint JNI_OnLoad(JavaVM *vm, void *reserved)
         varta_jni_uds_natives(),
         varta_jni_recv_natives(),
         varta_jni_clock_natives(),
+        varta_jni_secret_natives(),
     };
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         if ((*env)->RegisterNatives(env, natives, tables[i].methods, tables[i].count) != 0) {

@@ -3,6 +3,9 @@ package io.varta.watch.cli;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +21,7 @@ import java.util.function.Function;
  *   <li>value errors (bad integer, bad word, bad octal mode, export-size floor) are reported at the
  *       token; removed and not-yet-supported flags are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
- *       floor, shutdown grace floor, iteration budget / eviction window / tracker capacity ranges,
+ *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget / eviction window / tracker capacity ranges,
  *       clock source support, read-timeout ceiling and floor.</li>
  * </ul>
  *
@@ -36,6 +39,17 @@ public final class CommandLineParser
     public static final long MIN_ITERATION_BUDGET_MS = 50;
     /** Accepted {@code --iteration-budget-ms} range. */
     public static final long MAX_ITERATION_BUDGET_MS = 60_000;
+    /** Accepted {@code --scrape-budget-ms} range. */
+    public static final long MIN_SCRAPE_BUDGET_MS = 50;
+    /** Accepted {@code --scrape-budget-ms} range. */
+    public static final long MAX_SCRAPE_BUDGET_MS = 60_000;
+    /** The reference's PromAddrRequiresToken text. */
+    static final String PROM_ADDR_REQUIRES_TOKEN = "--prom-addr requires --prom-token-file: /metrics has no"
+        + " anonymous access. Create a token with `openssl rand -hex 32 > /etc/varta/prom.token && chmod 600"
+        + " /etc/varta/prom.token` and pass --prom-token-file /etc/varta/prom.token";
+    /** The reference's (odd) MutuallyExclusive text for a token file without an address. */
+    static final String PROM_TOKEN_REQUIRES_ADDR =
+        "--prom-token-file and (missing --prom-addr) are mutually exclusive";
     /** Largest {@code --tracker-capacity} and {@code --eviction-scan-window} (Linux pid_max ceiling). */
     public static final long MAX_TRACKER_CAPACITY = 4_194_304;
     /** Smallest {@code --read-timeout-ms}. */
@@ -161,6 +175,21 @@ public final class CommandLineParser
             case ITERATION_BUDGET_MS:
                 b.iterationBudgetMs = unsigned(flag, v, U64);
                 break;
+            case PROM_ADDR:
+                b.promAddr = socketAddress(v);
+                break;
+            case PROM_TOKEN_FILE:
+                b.promTokenFile = Path.of(v);
+                break;
+            case PROM_RATE_LIMIT_PER_SEC:
+                b.promRateLimitPerSec = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case PROM_RATE_LIMIT_BURST:
+                b.promRateLimitBurst = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case SCRAPE_BUDGET_MS:
+                b.scrapeBudgetMs = unsigned(flag, v, U64);
+                break;
             case ALLOW_CROSS_NAMESPACE_AGENTS:
                 b.allowCrossNamespaceAgents = true;
                 break;
@@ -199,6 +228,14 @@ public final class CommandLineParser
             throw new UsageException("--threshold-ms: " + b.thresholdMs
                 + " is below the minimum allowed value (" + MIN_THRESHOLD_MS + " ms)");
         }
+        if (null != b.promAddr && null == b.promTokenFile)
+        {
+            throw new UsageException(PROM_ADDR_REQUIRES_TOKEN);
+        }
+        if (null != b.promTokenFile && null == b.promAddr)
+        {
+            throw new UsageException(PROM_TOKEN_REQUIRES_ADDR);
+        }
         if (Long.compareUnsigned(b.shutdownGraceMs, MIN_SHUTDOWN_GRACE_MS) < 0)
         {
             throw new UsageException("--shutdown-grace-ms: " + b.shutdownGraceMs
@@ -208,6 +245,11 @@ public final class CommandLineParser
         {
             throw new UsageException(outOfRange(Flag.ITERATION_BUDGET_MS, b.iterationBudgetMs,
                 MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS) + " ms");
+        }
+        if (!inRange(b.scrapeBudgetMs, MIN_SCRAPE_BUDGET_MS, MAX_SCRAPE_BUDGET_MS))
+        {
+            throw new UsageException(outOfRange(Flag.SCRAPE_BUDGET_MS, b.scrapeBudgetMs,
+                MIN_SCRAPE_BUDGET_MS, MAX_SCRAPE_BUDGET_MS) + " ms");
         }
         if (!inRange(b.evictionScanWindow, 1, MAX_TRACKER_CAPACITY))
         {
@@ -296,6 +338,60 @@ public final class CommandLineParser
                 flag.flagName() + ": not a valid unsigned integer: " + RustSyntax.debugQuote(raw));
         }
         return RustSyntax.parseUnsigned(raw, 10, max);
+    }
+
+    /**
+     * Rust's {@code SocketAddr} syntax: {@code a.b.c.d:port} or {@code [ipv6]:port}, literal addresses only
+     * (no host names, no DNS), decimal port 0..65535.
+     */
+    static InetSocketAddress socketAddress(final String raw) throws UsageException
+    {
+        final UsageException bad = new UsageException(
+            "--prom-addr: not a valid socket address: " + RustSyntax.debugQuote(raw));
+        final int colon = raw.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw bad;
+        }
+        final String host = raw.substring(0, colon);
+        final String port = raw.substring(colon + 1);
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
+            || Integer.parseInt(port) > 65_535)
+        {
+            throw bad;
+        }
+        final boolean v6 = host.length() > 2 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']';
+        final String literal = v6 ? host.substring(1, host.length() - 1) : host;
+        if (v6 ? !literal.matches("[0-9A-Fa-f:.]+") || !literal.contains(":") : !isIpv4(literal))
+        {
+            throw bad;
+        }
+        try
+        {
+            return new InetSocketAddress(InetAddress.getByName(literal), Integer.parseInt(port));
+        }
+        catch (final UnknownHostException e)
+        {
+            throw bad;
+        }
+    }
+
+    private static boolean isIpv4(final String s)
+    {
+        final String[] parts = s.split("\\.", -1);
+        if (parts.length != 4)
+        {
+            return false;
+        }
+        for (final String p : parts)
+        {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (p.length() > 1 && p.charAt(0) == '0') || Integer.parseInt(p) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int octalMode(final String raw) throws UsageException

@@ -92,16 +92,16 @@ public enum Flag
         "Flush and fdatasync the export file every N lines; 0 flushes only when the buffer fills."),
 
     // ---- metrics -------------------------------------------------------------------------------
-    PROM_ADDR("--prom-addr", "IP:PORT", FlagStatus.NOT_YET_SUPPORTED, "none",
+    PROM_ADDR("--prom-addr", "IP:PORT", FlagStatus.SUPPORTED, "none",
         "Serve Prometheus /metrics on this address (requires --prom-token-file)."),
-    PROM_TOKEN_FILE("--prom-token-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+    PROM_TOKEN_FILE("--prom-token-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Bearer token for /metrics: 64 hex characters, mode 0600."),
-    PROM_RATE_LIMIT_PER_SEC("--prom-rate-limit-per-sec", "N", FlagStatus.NOT_YET_SUPPORTED, "5",
+    PROM_RATE_LIMIT_PER_SEC("--prom-rate-limit-per-sec", "N", FlagStatus.SUPPORTED, "5",
         "Connections per second refilled per client IP."),
-    PROM_RATE_LIMIT_BURST("--prom-rate-limit-burst", "N", FlagStatus.NOT_YET_SUPPORTED, "10",
+    PROM_RATE_LIMIT_BURST("--prom-rate-limit-burst", "N", FlagStatus.SUPPORTED, "10",
         "Connection burst per client IP; 0 disables the per-IP limit."),
-    SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "250",
-        "Soft time budget for serving scrapes (50..60000)."),
+    SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.SUPPORTED, "250",
+        "Soft time budget for serving one scrape; slower ones are counted (50..60000)."),
 
     // ---- admission and tracking ----------------------------------------------------------------
     MAX_BEAT_RATE("--max-beat-rate", "N", FlagStatus.SUPPORTED, "100",

@@ -11,7 +11,21 @@ import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.ObserverConfig;
 import io.varta.watch.observer.ObserverEvents;
 
+import io.varta.watch.metrics.BearerToken;
+import io.varta.watch.metrics.EndpointStats;
+import io.varta.watch.metrics.IpRateLimiter;
+import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.metrics.ScrapeCache;
+import io.varta.watch.metrics.VartaMetrics;
+import io.varta.watch.nativeio.SecretFile;
+import io.varta.watch.nativeio.UdsListener;
+
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main
 {
+    /** How long a scrape waits for the observer thread's fresh per-pid snapshot before using the previous. */
+    private static final long SNAPSHOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private Main()
     {
     }
@@ -51,8 +68,12 @@ public final class Main
         final ShutdownSignals signals = ShutdownSignals.install();
 
         FileExporter exporter = null;
+        MetricsEndpoint endpoint = null;
         try
         {
+            // Secret-file checks come before anything is bound (startup error, exit 1).
+            final BearerToken token = options.promTokenFile().isPresent()
+                ? readToken(options.promTokenFile().get()) : null;
             final List<ObserverEvents> sinks = new ArrayList<>();
             if (options.exportFile().isPresent())
             {
@@ -65,10 +86,18 @@ public final class Main
             final Observer observer = Observer.start(toConfig(options), events, signals::request);
             try
             {
+                if (null != token)
+                {
+                    endpoint = startEndpoint(options, token, observer, log);
+                }
                 waitForShutdown(signals, options);
             }
             finally
             {
+                if (null != endpoint)
+                {
+                    endpoint.close(); // before the observer: no scrape wakes a closing receiver
+                }
                 if (!closeWithinGrace(observer, options.shutdownGraceMs(), log))
                 {
                     return 1;
@@ -82,7 +111,7 @@ public final class Main
             }
             return 0;
         }
-        catch (final IOException e)
+        catch (final IOException | IllegalArgumentException e)
         {
             log.error(e.getMessage());
             return 1;
@@ -101,6 +130,71 @@ public final class Main
         }
     }
 
+    private static BearerToken readToken(final Path path) throws IOException
+    {
+        final byte[] content = SecretFile.read(path);
+        try
+        {
+            return BearerToken.parseFile(path, content);
+        }
+        finally
+        {
+            Arrays.fill(content, (byte)0);
+        }
+    }
+
+    /**
+     * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
+     */
+    private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
+        final Observer observer, final Diagnostics log) throws IOException
+    {
+        final InetSocketAddress requested = options.promAddr().orElseThrow();
+        if (!requested.getAddress().isLoopbackAddress())
+        {
+            log.warn("--prom-addr " + format(requested) + " is not a loopback address: /metrics is reachable"
+                + " from the network (bearer token required)");
+        }
+        final EndpointStats stats = new EndpointStats();
+        final VartaMetrics metrics = new VartaMetrics(new VartaMetrics.Inputs(
+            observer.counters(),
+            () -> observer.pidSnapshot(SNAPSHOT_WAIT_NANOS),
+            observer.iterationHistogram(),
+            observer.ringCapacity(),
+            observer::ringFullStalls,
+            options.trackerCapacity(),
+            options.evictionScanWindow(),
+            observer.listener().grantedRcvbufBytes(),
+            UdsListener::bindDirFsyncFailures,
+            log::suppressedTotal,
+            System::nanoTime,
+            System.nanoTime(),
+            System::currentTimeMillis), stats);
+        final ScrapeCache cache = new ScrapeCache(metrics::render, System::nanoTime, ScrapeCache.WINDOW_NANOS);
+        final IpRateLimiter limiter = new IpRateLimiter(options.promRateLimitPerSec(), options.promRateLimitBurst(),
+            System::nanoTime);
+        final MetricsEndpoint endpoint;
+        try
+        {
+            endpoint = MetricsEndpoint.start(requested, token, limiter, cache, stats, options.scrapeBudgetMs(), log);
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("cannot bind --prom-addr " + format(requested) + ": " + e.getMessage(), e);
+        }
+        System.out.println(format(endpoint.boundAddress()));
+        System.out.flush();
+        return endpoint;
+    }
+
+    /** {@code IP:PORT}, IPv6 in brackets, as Rust prints a {@code SocketAddr}. */
+    static String format(final InetSocketAddress address)
+    {
+        final InetAddress ip = address.getAddress();
+        final String host = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
     private static ObserverConfig toConfig(final Options options)
     {
         return ObserverConfig.builder(options.socket(), options.thresholdMs())
@@ -112,6 +206,7 @@ public final class Main
             .rateLimits(options.maxBeatRate(), options.globalBeatRate(), options.globalBeatBurst())
             .boottimeClock(ClockSource.BOOTTIME == options.clockSource())
             .namespacePolicy(options.allowCrossNamespaceAgents(), options.strictNamespaceCheck())
+            .iterationBudgetMillis(options.iterationBudgetMs())
             .build();
     }
 

@@ -3,6 +3,7 @@ package io.varta.watch.cli;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +41,12 @@ public final class Options
     public static final int DEFAULT_EVICTION_SCAN_WINDOW = 256;
     /** Default {@code --iteration-budget-ms}. */
     public static final long DEFAULT_ITERATION_BUDGET_MS = 250;
+    /** Default {@code --prom-rate-limit-per-sec}. */
+    public static final long DEFAULT_PROM_RATE_LIMIT_PER_SEC = 5;
+    /** Default {@code --prom-rate-limit-burst}. */
+    public static final long DEFAULT_PROM_RATE_LIMIT_BURST = 10;
+    /** Default {@code --scrape-budget-ms}. */
+    public static final long DEFAULT_SCRAPE_BUDGET_MS = 250;
     /** Default {@code --shutdown-grace-ms}. */
     public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
@@ -59,6 +66,11 @@ public final class Options
     private final EvictionPolicy trackerEvictionPolicy;
     private final ClockSource clockSource;
     private final long iterationBudgetMs;
+    private final InetSocketAddress promAddr;
+    private final Path promTokenFile;
+    private final long promRateLimitPerSec;
+    private final long promRateLimitBurst;
+    private final long scrapeBudgetMs;
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
     private final OptionalLong shutdownAfterSecs;
@@ -86,6 +98,11 @@ public final class Options
         this.trackerEvictionPolicy = b.trackerEvictionPolicy;
         this.clockSource = b.clockSource;
         this.iterationBudgetMs = b.iterationBudgetMs;
+        this.promAddr = b.promAddr;
+        this.promTokenFile = b.promTokenFile;
+        this.promRateLimitPerSec = b.promRateLimitPerSec;
+        this.promRateLimitBurst = b.promRateLimitBurst;
+        this.scrapeBudgetMs = b.scrapeBudgetMs;
         this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
         this.strictNamespaceCheck = b.strictNamespaceCheck;
         this.shutdownAfterSecs = b.shutdownAfterSecs == null
@@ -197,6 +214,36 @@ public final class Options
         return iterationBudgetMs;
     }
 
+    /** @return {@code --prom-addr}: where {@code /metrics} listens (port 0 = ephemeral). Any thread. */
+    public Optional<InetSocketAddress> promAddr()
+    {
+        return Optional.ofNullable(promAddr);
+    }
+
+    /** @return {@code --prom-token-file}; present exactly when {@link #promAddr()} is. Any thread. */
+    public Optional<Path> promTokenFile()
+    {
+        return Optional.ofNullable(promTokenFile);
+    }
+
+    /** @return {@code --prom-rate-limit-per-sec} (u32, default 5). Any thread. */
+    public long promRateLimitPerSec()
+    {
+        return promRateLimitPerSec;
+    }
+
+    /** @return {@code --prom-rate-limit-burst} (u32, default 10; 0 disables the per-IP limit). Any thread. */
+    public long promRateLimitBurst()
+    {
+        return promRateLimitBurst;
+    }
+
+    /** @return {@code --scrape-budget-ms}: 50..60000 (default 250). Any thread. */
+    public long scrapeBudgetMs()
+    {
+        return scrapeBudgetMs;
+    }
+
     /** @return {@code --allow-cross-namespace-agents}. Any thread. */
     public boolean allowCrossNamespaceAgents()
     {
@@ -257,6 +304,11 @@ public final class Options
         EvictionPolicy trackerEvictionPolicy = EvictionPolicy.STRICT;
         ClockSource clockSource = ClockSource.MONOTONIC;
         long iterationBudgetMs = DEFAULT_ITERATION_BUDGET_MS;
+        InetSocketAddress promAddr;
+        Path promTokenFile;
+        long promRateLimitPerSec = DEFAULT_PROM_RATE_LIMIT_PER_SEC;
+        long promRateLimitBurst = DEFAULT_PROM_RATE_LIMIT_BURST;
+        long scrapeBudgetMs = DEFAULT_SCRAPE_BUDGET_MS;
         boolean allowCrossNamespaceAgents;
         boolean strictNamespaceCheck;
         Long shutdownAfterSecs;

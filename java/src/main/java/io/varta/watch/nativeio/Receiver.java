@@ -38,6 +38,9 @@ public final class Receiver implements AutoCloseable
     private final Cleaner.Cleanable cleanable;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private volatile boolean closing;
+    private volatile boolean wakeRequested;
+    /** Orders {@link #wakeConsumer} before {@link #close} frees the native handle. */
+    private final Object kickGuard = new Object();
 
     private Receiver(final Ring ring, final long handle)
     {
@@ -77,8 +80,9 @@ public final class Receiver implements AutoCloseable
      */
     public boolean awaitRecords(final long timeoutNanos)
     {
-        if (timeoutNanos <= 0 || ring.available() > 0 || !state.compareAndSet(OPEN, WAITING))
+        if (timeoutNanos <= 0 || ring.available() > 0 || wakeRequested || !state.compareAndSet(OPEN, WAITING))
         {
+            wakeRequested = false;
             return ring.available() > 0;
         }
         try
@@ -87,7 +91,7 @@ public final class Receiver implements AutoCloseable
             VarHandle.fullFence(); // pairs with the producer's fence between tail store and waiting load
             final long deadline = System.nanoTime() + timeoutNanos;
             long remaining = timeoutNanos;
-            while (ring.available() == 0 && remaining > 0 && !closing)
+            while (ring.available() == 0 && remaining > 0 && !closing && !wakeRequested)
             {
                 if (Natives.receiverWait(handle, remaining) < 0)
                 {
@@ -99,9 +103,27 @@ public final class Receiver implements AutoCloseable
         finally
         {
             ring.consumerWaiting(0);
+            wakeRequested = false;
             state.set(OPEN);
         }
         return ring.available() > 0;
+    }
+
+    /**
+     * Makes an observer thread sleeping in {@link #awaitRecords} (or about to) return early, without records,
+     * so it finishes its loop iteration; used when a scrape asks for a fresh per-pid snapshot. Spurious wakes
+     * are harmless. Any thread; no-op once {@link #close} started.
+     */
+    public void wakeConsumer()
+    {
+        wakeRequested = true;
+        synchronized (kickGuard)
+        {
+            if (!closing)
+            {
+                Natives.receiverKick(handle);
+            }
+        }
     }
 
     /**
@@ -112,6 +134,10 @@ public final class Receiver implements AutoCloseable
     public void close()
     {
         closing = true;
+        synchronized (kickGuard)
+        {
+            // a wakeConsumer() that saw closing == false has finished its kick: the handle may now go
+        }
         while (true)
         {
             final int current = state.get();

@@ -60,7 +60,13 @@ public enum IngestCounter
     /** Observer clock steps forward by more than 5 s. */
     CLOCK_FORWARD_JUMPS(false),
     /** Pids currently tracked (a gauge, not a counter). */
-    PIDS_TRACKED(false);
+    PIDS_TRACKED(false),
+    /** Most records the observer thread found waiting in the ring at the start of a drain (a gauge). */
+    RING_OCCUPANCY_HIGH_WATER(false),
+    /** Loop iterations whose work took longer than {@code --iteration-budget-ms}. */
+    ITERATION_BUDGET_EXCEEDED(false),
+    /** {@link System#nanoTime()} at the end of the latest loop iteration (a timestamp, not a counter). */
+    LAST_ITERATION_NANOS(false);
 
     private final boolean datagramOutcome;
 

@@ -29,12 +29,16 @@ public final class Observer implements AutoCloseable
     private final ObserverLoop loop;
     private final Thread observerThread;
     private final IngestCounters counters;
+    private final Ring ring;
+    private final int trackerCapacity;
     private boolean closed;
     private volatile String crash;
 
     private Observer(final UdsListener listener, final Receiver receiver, final ObserverLoop loop,
-        final IngestCounters counters, final Runnable onSelfStop)
+        final IngestCounters counters, final Runnable onSelfStop, final Ring ring, final int trackerCapacity)
     {
+        this.ring = ring;
+        this.trackerCapacity = trackerCapacity;
         this.listener = listener;
         this.receiver = receiver;
         this.loop = loop;
@@ -88,7 +92,8 @@ public final class Observer implements AutoCloseable
                 ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
             final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords, events, counters, clock,
                 currentUid());
-            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop);
+            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop, ring,
+                config.trackerCapacity());
             observer.observerThread.start();
             return observer;
         }
@@ -97,6 +102,39 @@ public final class Observer implements AutoCloseable
             listener.close();
             throw e;
         }
+    }
+
+    /** Any thread: work time per observer-loop iteration. */
+    public DurationHistogram iterationHistogram()
+    {
+        return loop.iterationHistogram();
+    }
+
+    /**
+     * Any thread (scrapes): asks the observer thread for a fresh copy of the per-pid rows, wakes it, and
+     * waits at most {@code timeoutNanos}; returns the previous copy if it does not answer in time.
+     */
+    public PidSnapshot pidSnapshot(final long timeoutNanos)
+    {
+        return loop.pidSnapshots().request(receiver::wakeConsumer, timeoutNanos);
+    }
+
+    /** Any thread: ring capacity in records. */
+    public int ringCapacity()
+    {
+        return ring.capacity();
+    }
+
+    /** Any thread: how often the native receiver found the ring full and stopped reading. */
+    public long ringFullStalls()
+    {
+        return ring.fullStalls();
+    }
+
+    /** Any thread: the configured tracker capacity. */
+    public int trackerCapacity()
+    {
+        return trackerCapacity;
     }
 
     /** Any thread: the published ingest counters. */

@@ -38,6 +38,7 @@ public final class ObserverConfig
     private final boolean boottimeClock;
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
+    private final long iterationBudgetMillis;
 
     private ObserverConfig(final Builder b)
     {
@@ -55,6 +56,7 @@ public final class ObserverConfig
         this.boottimeClock = b.boottimeClock;
         this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
         this.strictNamespaceCheck = b.strictNamespaceCheck;
+        this.iterationBudgetMillis = b.iterationBudgetMillis;
     }
 
     /**
@@ -138,6 +140,12 @@ public final class ObserverConfig
         return strictNamespaceCheck;
     }
 
+    /** {@code --iteration-budget-ms}: loop iterations longer than this count as over budget (default 250). */
+    public long iterationBudgetMillis()
+    {
+        return iterationBudgetMillis;
+    }
+
     /** Mutable builder; use from one thread. */
     public static final class Builder
     {
@@ -155,6 +163,7 @@ public final class ObserverConfig
         private boolean boottimeClock;
         private boolean allowCrossNamespaceAgents;
         private boolean strictNamespaceCheck;
+        private long iterationBudgetMillis = 250;
 
         private Builder(final Path socketPath, final long thresholdMillis)
         {
@@ -230,6 +239,13 @@ public final class ObserverConfig
         {
             this.allowCrossNamespaceAgents = allowCrossNamespace;
             this.strictNamespaceCheck = strict;
+            return this;
+        }
+
+        /** {@code --iteration-budget-ms} (default 250). */
+        public Builder iterationBudgetMillis(final long millis)
+        {
+            this.iterationBudgetMillis = millis;
             return this;
         }
 

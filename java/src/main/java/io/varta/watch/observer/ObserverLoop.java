@@ -54,6 +54,10 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     private final boolean strictNamespaceCheck;
     private final long observerUid;
     private final long[] trackerCounters = new long[TrackerCounter.COUNT];
+    private final DurationHistogram iterationHistogram = new DurationHistogram();
+    private final PidSnapshotPublisher pidSnapshots = new PidSnapshotPublisher();
+    private final long iterationBudgetNanos;
+    private long ringHighWater;
 
     private volatile boolean stopRequested;
     private volatile String fatalError;
@@ -93,6 +97,19 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         this.ownNsInode = identity.ownNsInode();
         this.allowCrossNamespace = config.allowCrossNamespaceAgents();
         this.strictNamespaceCheck = config.strictNamespaceCheck();
+        this.iterationBudgetNanos = TimeUnit.MILLISECONDS.toNanos(config.iterationBudgetMillis());
+    }
+
+    /** Any thread: work time per loop iteration ({@code varta_observer_iteration_seconds}). */
+    public DurationHistogram iterationHistogram()
+    {
+        return iterationHistogram;
+    }
+
+    /** Any thread: where scrapes get the per-pid rows from. */
+    public PidSnapshotPublisher pidSnapshots()
+    {
+        return pidSnapshots;
     }
 
     /**
@@ -120,9 +137,12 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         NativeClock.setThreadTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
         while (!stopRequested)
         {
+            final long started = System.nanoTime();
             final int drained = drainOnce();
             tracker.pollStalls(nowNanos);
             publishTrackerState();
+            pidSnapshots.publishIfRequested(tracker);
+            endIteration(started);
             if (0 == drained)
             {
                 sleepUntilNextDeadline();
@@ -132,6 +152,19 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         tracker.pollStalls(nowNanos);
         publishTrackerState();
         events.onShutdown(clock.nowNanos());
+    }
+
+    /** Observer thread: one histogram observation and the budget check per iteration; allocates nothing. */
+    private void endIteration(final long startedNanos)
+    {
+        final long ended = System.nanoTime();
+        final long work = ended - startedNanos;
+        iterationHistogram.observe(work);
+        if (work > iterationBudgetNanos)
+        {
+            counters.increment(IngestCounter.ITERATION_BUDGET_EXCEEDED);
+        }
+        counters.set(IngestCounter.LAST_ITERATION_NANOS, ended);
     }
 
     private void sleepUntilNextDeadline()
@@ -156,6 +189,12 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     {
         nowNanos = clock.nowNanos();
         batchFirstRecvNanos = 0;
+        final long waiting = ring.available();
+        if (waiting > ringHighWater)
+        {
+            ringHighWater = waiting;
+            counters.set(IngestCounter.RING_OCCUPANCY_HIGH_WATER, waiting);
+        }
         final int drained = ring.drain(this, BATCH_LIMIT);
         if (drained > 0)
         {

@@ -397,11 +397,55 @@ class CommandLineParserTest
         "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-audit-file", "--recovery-audit-max-bytes",
         "--recovery-audit-sync-every", "--recovery-capture-stdio", "--recovery-capture-bytes",
         "--audit-fsync-budget-ms", "--audit-sync-interval-ms", "--audit-rotation-budget-ms",
-        "--prom-addr", "--prom-token-file", "--prom-rate-limit-per-sec", "--prom-rate-limit-burst",
-        "--scrape-budget-ms", "--heartbeat-file", "--self-watchdog-secs", "--hw-watchdog"})
+        "--heartbeat-file", "--self-watchdog-secs", "--hw-watchdog"})
     void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
     {
         assertEquals(flag + " is not supported yet by this build", error(withBase(flag, "1")));
         assertEquals(FlagStatus.NOT_YET_SUPPORTED, Flag.byName(flag).status());
+    }
+
+    @Test
+    void promFlagsParseWithTheReferenceDefaults() throws Exception
+    {
+        final Options d = parseOk(BASE);
+        assertTrue(d.promAddr().isEmpty());
+        assertEquals(5, d.promRateLimitPerSec());
+        assertEquals(10, d.promRateLimitBurst());
+        assertEquals(250, d.scrapeBudgetMs());
+        final Options o = parseOk(withBase("--prom-addr", "127.0.0.1:0", "--prom-token-file", "/t",
+            "--prom-rate-limit-per-sec", "1", "--prom-rate-limit-burst", "0", "--scrape-budget-ms", "50"));
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 0), o.promAddr().orElseThrow());
+        assertEquals(Path.of("/t"), o.promTokenFile().orElseThrow());
+        assertEquals(1, o.promRateLimitPerSec());
+        assertEquals(0, o.promRateLimitBurst());
+        assertEquals(50, o.scrapeBudgetMs());
+        assertEquals(9100, parseOk(withBase("--prom-addr", "[::1]:9100", "--prom-token-file", "/t"))
+            .promAddr().orElseThrow().getPort());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost:9100", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.01:1",
+        "::1:9100", "[::1]", "1.2.3:4", "127.0.0.1:+1", ":9100"})
+    void badPromAddressesAreRefused(final String raw)
+    {
+        assertEquals("--prom-addr: not a valid socket address: \"" + raw + "\"",
+            error(withBase("--prom-addr", raw, "--prom-token-file", "/t")));
+    }
+
+    @Test
+    void promAddressAndTokenFileRequireEachOther()
+    {
+        assertTrue(error(withBase("--prom-addr", "127.0.0.1:0")).contains("--prom-token-file"));
+        assertEquals("--prom-token-file and (missing --prom-addr) are mutually exclusive",
+            error(withBase("--prom-token-file", "/t")));
+    }
+
+    @Test
+    void scrapeBudgetIsRangeChecked()
+    {
+        assertEquals("--scrape-budget-ms: 49 is outside the accepted range [50, 60000] ms",
+            error(withBase("--scrape-budget-ms", "49")));
+        assertEquals("--scrape-budget-ms: 60001 is outside the accepted range [50, 60000] ms",
+            error(withBase("--scrape-budget-ms", "60001")));
     }
 }
