@@ -60,7 +60,9 @@ class CommandLineIT
             Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--key-env", "X"),
                 "--key-env has been removed for security reasons; use --key-file"),
             Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--prom-addr", "127.0.0.1:0"),
-                "--prom-addr is not supported yet by this build"));
+                "--prom-addr requires --prom-token-file"),
+            Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--udp-port", "9000"),
+                "--udp-port is not supported yet by this build"));
     }
 
     @ParameterizedTest(name = "{1}")
