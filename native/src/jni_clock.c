@@ -1,6 +1,6 @@
 /*
- * jni_clock.c - Natives.boottimeNanos(), Natives.realUid(), Natives.setThreadTimerSlack():
- * clocks and timer behaviour the JVM does not expose.
+ * jni_clock.c - Natives.boottimeNanos(), Natives.realUid(), Natives.setThreadTimerSlack(),
+ * Natives.setThreadNice(): clocks and per-thread scheduling the JVM does not expose.
  */
 #include "jni_natives.h"
 
@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static jlong boottime_nanos(JNIEnv *env, jclass cls)
@@ -27,7 +29,15 @@ static jint set_thread_timer_slack(JNIEnv *env, jclass cls, jlong nanos)
     return prctl(PR_SET_TIMERSLACK, (unsigned long)nanos, 0UL, 0UL, 0UL) == 0 ? 0 : -errno;
 }
 
+/* Nice value of the calling thread only (Linux: setpriority on the thread id). Side threads such as
+ * the metrics server lower theirs so that, under CPU contention, the receive path wins. */
+static jint set_thread_nice(JNIEnv *env, jclass cls, jint nice)
+{
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno;
+}
+
 static const JNINativeMethod METHODS[] = {
+    { "setThreadNice", "(I)I", (void *)set_thread_nice },
     { "setThreadTimerSlack", "(J)I", (void *)set_thread_timer_slack },
     { "boottimeNanos", "()J", (void *)boottime_nanos },
     { "realUid", "()I", (void *)real_uid },

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
+import io.varta.watch.nativeio.ThreadScheduling;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,6 +54,12 @@ public final class MetricsEndpoint implements AutoCloseable
     static final int THREADS = 2;
 
     private final HttpServer server;
+    /**
+     * Nice value of the request threads: under CPU contention a scrape flood waits, the receive path and
+     * stall detection do not.
+     */
+    private static final int SERVER_THREAD_NICE = 10;
+
     private final ExecutorService executor;
     private final IpRateLimiter ipLimiter;
     private final BearerToken token;
@@ -100,7 +107,11 @@ public final class MetricsEndpoint implements AutoCloseable
         final AtomicInteger n = new AtomicInteger();
         final ExecutorService executor = Executors.newFixedThreadPool(THREADS, r ->
         {
-            final Thread t = new Thread(r, "varta-metrics-" + n.incrementAndGet());
+            final Thread t = new Thread(() ->
+            {
+                ThreadScheduling.setNice(SERVER_THREAD_NICE);
+                r.run();
+            }, "varta-metrics-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

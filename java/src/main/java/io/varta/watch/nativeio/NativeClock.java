@@ -21,17 +21,4 @@ public final class NativeClock
     {
         return Natives.boottimeNanos();
     }
-
-    /**
-     * Sets the calling thread's timer slack (Linux {@code PR_SET_TIMERSLACK}): how much later than asked
-     * the kernel may end this thread's timed sleeps. The default of 50 µs adds directly to stall
-     * latency; the observer thread asks for 1 µs. Failure is harmless and ignored. Calling thread only.
-     *
-     * @param nanos slack in nanoseconds (≥ 1)
-     * @return true if the kernel accepted it
-     */
-    public static boolean setThreadTimerSlack(final long nanos)
-    {
-        return 0 == Natives.setThreadTimerSlack(nanos);
-    }
 }

@@ -75,4 +75,7 @@ public final class Natives
 
     /** prctl(PR_SET_TIMERSLACK) for the calling thread; 0 or -errno. */
     static native int setThreadTimerSlack(long nanos);
+
+    /** setpriority(PRIO_PROCESS, gettid(), nice) for the calling thread; 0 or -errno. */
+    static native int setThreadNice(int nice);
 }

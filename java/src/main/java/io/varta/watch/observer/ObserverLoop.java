@@ -1,12 +1,12 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.export.MismatchReason;
-import io.varta.watch.nativeio.NativeClock;
 import io.varta.watch.nativeio.Receiver;
 import io.varta.watch.nativeio.RecordHandler;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.RingDescriptor;
 import io.varta.watch.nativeio.RingRecord;
+import io.varta.watch.nativeio.ThreadScheduling;
 import io.varta.watch.tracker.BeatOrigin;
 import io.varta.watch.tracker.BeatOutcome;
 import io.varta.watch.tracker.ObserverClock;
@@ -134,7 +134,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     @Override
     public void run()
     {
-        NativeClock.setThreadTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
+        ThreadScheduling.setTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
         while (!stopRequested)
         {
             final long started = System.nanoTime();
