@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request ({@code GET ... HTTP/1.0\r\n} without the blank line) and hold the connection, occupying the
  * endpoint's threads, do not delay stall detection. Lateness = observer time of the stall − (observer time of
  * the beat + threshold), both read from the export file, measured without and then with the slow clients;
- * printed for {@code docs/perf-metrics.md}.
+ * printed for {@code docs/PERFORMANCE.md}.
  */
 class SlowScrapersIT
 {
