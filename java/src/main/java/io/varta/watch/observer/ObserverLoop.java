@@ -230,27 +230,23 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
                 onFrame(record);
                 break;
             case RingDescriptor.KIND_DECODE_ERROR:
-                counters.increment(IngestCounter.ofDecodeError(record.decodeErrorCode()));
-                rateLimiter.chargeRejected(nowNanos);
+                countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode()));
                 events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
                 break;
             case RingDescriptor.KIND_WRONG_LENGTH:
                 counters.increment(IngestCounter.WRONG_LENGTH);
                 break;
             case RingDescriptor.KIND_NO_CREDENTIALS:
-                counters.increment(IngestCounter.NO_CREDENTIALS);
-                rateLimiter.chargeRejected(nowNanos);
+                countRejected(IngestCounter.NO_CREDENTIALS);
                 events.onIoError(nowNanos, "kernel did not attach peer credentials");
                 break;
             case RingDescriptor.KIND_UID_MISMATCH:
-                counters.increment(IngestCounter.UID_MISMATCH);
-                rateLimiter.chargeRejected(nowNanos);
+                countRejected(IngestCounter.UID_MISMATCH);
                 events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
                     + record.peerUid() + ", expected uid " + observerUid);
                 break;
             case RingDescriptor.KIND_CTRUNC:
-                counters.increment(IngestCounter.CONTROL_TRUNCATED);
-                rateLimiter.chargeRejected(nowNanos);
+                countRejected(IngestCounter.CONTROL_TRUNCATED);
                 events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
                 break;
             default:
@@ -263,8 +259,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         final long pid = record.framePid();
         if (pid != Integer.toUnsignedLong(record.peerPid()))
         {
-            counters.increment(IngestCounter.AUTH_FAILURES);
-            rateLimiter.chargeRejected(nowNanos);
+            countRejected(IngestCounter.AUTH_FAILURES);
             events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
             return;
         }
@@ -287,9 +282,9 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
             identity.read(pid);
             startTime = identity.startTime();
             nsInode = identity.nsInode();
-            if (crossesNamespace(nsInode))
+            if (crossesNamespace(nsInode) && !allowCrossNamespace)
             {
-                refuseCrossNamespace(pid);
+                reportNamespaceConflict(pid);
                 return;
             }
         }
@@ -328,9 +323,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
                 counters.increment(IngestCounter.CAPACITY_REFUSED);
                 break;
             case BeatOutcome.NAMESPACE_CONFLICT:
-                counters.increment(IngestCounter.NAMESPACE_MISMATCH);
-                rateLimiter.chargeRejected(nowNanos);
-                events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+                reportNamespaceConflict(pid);
                 break;
             case BeatOutcome.ORIGIN_CONFLICT:
                 // Only UDS beats exist today, all kernel-attested: an origin conflict cannot happen yet.
@@ -350,20 +343,23 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         return ProcessIdentity.UNKNOWN == ownNsInode || peerNsInode != ownNsInode;
     }
 
-    private void refuseCrossNamespace(final long pid)
+    /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
+    private void reportNamespaceConflict(final long pid)
     {
-        if (allowCrossNamespace)
-        {
-            return;
-        }
-        counters.increment(IngestCounter.NAMESPACE_MISMATCH);
-        rateLimiter.chargeRejected(nowNanos);
+        countRejected(IngestCounter.NAMESPACE_MISMATCH);
         events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
         if (strictNamespaceCheck)
         {
             fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
             stopRequested = true;
         }
+    }
+
+    /** A refused frame: counted under its outcome, and it spends a global token like an admitted one. */
+    private void countRejected(final IngestCounter outcome)
+    {
+        counters.increment(outcome);
+        rateLimiter.chargeRejected(nowNanos);
     }
 
     // TrackerListener: called by the tracker on this thread during beat() and pollStalls().
