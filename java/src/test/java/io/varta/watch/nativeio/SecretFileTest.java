@@ -1,5 +1,6 @@
 package io.varta.watch.nativeio;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,5 +67,25 @@ class SecretFileTest
         final Path missing = dir.resolve("missing");
         assertEquals(missing + ": No such file or directory",
             assertThrows(IOException.class, () -> SecretFile.read(missing)).getMessage());
+    }
+
+    @Test
+    void fileOwnedByAnotherUidIsRefusedNamingBothUids() throws Exception
+    {
+        final Path foreign = file("foreign", "s", "rw-------");
+        final long ourUid = ((Number)Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        final UserPrincipal nobody = foreign.getFileSystem().getUserPrincipalLookupService()
+            .lookupPrincipalByName("nobody");
+        try
+        {
+            Files.setOwner(foreign, nobody); // needs root (CAP_CHOWN)
+        }
+        catch (final IOException e)
+        {
+            Assumptions.abort("skipped: cannot give a file to another uid without CAP_CHOWN: " + e);
+        }
+        final long theirUid = ((Number)Files.getAttribute(foreign, "unix:uid")).longValue();
+        assertEquals(foreign + ": owned by uid " + theirUid + ", expected uid " + ourUid,
+            assertThrows(IOException.class, () -> SecretFile.read(foreign)).getMessage());
     }
 }
