@@ -230,24 +230,32 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
                 onFrame(record);
                 break;
             case RingDescriptor.KIND_DECODE_ERROR:
-                countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode()));
-                events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
+                if (countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode())))
+                {
+                    events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
+                }
                 break;
             case RingDescriptor.KIND_WRONG_LENGTH:
                 counters.increment(IngestCounter.WRONG_LENGTH);
                 break;
             case RingDescriptor.KIND_NO_CREDENTIALS:
-                countRejected(IngestCounter.NO_CREDENTIALS);
-                events.onIoError(nowNanos, "kernel did not attach peer credentials");
+                if (countRejected(IngestCounter.NO_CREDENTIALS))
+                {
+                    events.onIoError(nowNanos, "kernel did not attach peer credentials");
+                }
                 break;
             case RingDescriptor.KIND_UID_MISMATCH:
-                countRejected(IngestCounter.UID_MISMATCH);
-                events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
-                    + record.peerUid() + ", expected uid " + observerUid);
+                if (countRejected(IngestCounter.UID_MISMATCH))
+                {
+                    events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
+                        + record.peerUid() + ", expected uid " + observerUid);
+                }
                 break;
             case RingDescriptor.KIND_CTRUNC:
-                countRejected(IngestCounter.CONTROL_TRUNCATED);
-                events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
+                if (countRejected(IngestCounter.CONTROL_TRUNCATED))
+                {
+                    events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
+                }
                 break;
             default:
                 throw new IllegalStateException("unknown ring record kind " + kind);
@@ -259,8 +267,10 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         final long pid = record.framePid();
         if (pid != Integer.toUnsignedLong(record.peerPid()))
         {
-            countRejected(IngestCounter.AUTH_FAILURES);
-            events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
+            if (countRejected(IngestCounter.AUTH_FAILURES))
+            {
+                events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
+            }
             return;
         }
         final long nonce = record.nonce();
@@ -346,8 +356,10 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
     private void reportNamespaceConflict(final long pid)
     {
-        countRejected(IngestCounter.NAMESPACE_MISMATCH);
-        events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+        if (countRejected(IngestCounter.NAMESPACE_MISMATCH))
+        {
+            events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+        }
         if (strictNamespaceCheck)
         {
             fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
@@ -355,11 +367,23 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         }
     }
 
-    /** A refused frame: counted under its outcome, and it spends a global token like an admitted one. */
-    private void countRejected(final IngestCounter outcome)
+    /**
+     * A refused frame spends a global token like an admitted one. With a token it is counted under its own
+     * outcome and reported (export line, log); with the bucket empty it is counted as globally rate limited
+     * and dropped without an event, as the reference does, so a flood of bad frames cannot flood the
+     * export file either.
+     *
+     * @return true if the caller should report the event
+     */
+    private boolean countRejected(final IngestCounter outcome)
     {
-        counters.increment(outcome);
-        rateLimiter.chargeRejected(nowNanos);
+        if (rateLimiter.chargeRejected(nowNanos))
+        {
+            counters.increment(outcome);
+            return true;
+        }
+        counters.increment(IngestCounter.RATE_LIMITED_GLOBAL);
+        return false;
     }
 
     // TrackerListener: called by the tracker on this thread during beat() and pollStalls().

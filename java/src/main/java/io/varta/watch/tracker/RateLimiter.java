@@ -114,17 +114,16 @@ public final class RateLimiter
     }
 
     /**
-     * Charges one global token for a frame rejected before admission (decode error, auth failure, ...).
-     * An empty bucket stays empty; nothing is counted here. Observer thread only.
+     * Charges one global token for a frame rejected before admission (decode error, auth failure, ...),
+     * so that floods of bad frames are bounded like good ones. Nothing is counted here. Observer thread only.
      *
      * @param nowNanos observer time
+     * @return true if a token was taken (or the global bucket is off): the rejection may be reported;
+     *     false if the bucket was empty: the reference drops such a frame silently
      */
-    public void chargeRejected(final long nowNanos)
+    public boolean chargeRejected(final long nowNanos)
     {
-        if (globalEnabled)
-        {
-            takeToken(nowNanos);
-        }
+        return !globalEnabled || takeToken(nowNanos);
     }
 
     /** @return frames dropped for {@code reason="per_pid"}; observer thread only */

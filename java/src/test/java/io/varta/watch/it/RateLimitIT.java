@@ -113,4 +113,28 @@ class RateLimitIT
             assertEquals("critical", lines.get(1).status());
         }
     }
+
+    @Test
+    void badFramesBeyondTheGlobalBucketAreDroppedWithoutALineButCounted() throws Exception
+    {
+        final Path socket = dir.resolve("obs.sock");
+        final Path export = dir.resolve("export.tsv");
+        try (ObserverProcess observer = ObserverProcess.start(dir, "--socket", socket.toString(),
+            "--threshold-ms", "60000", "--max-beat-rate", "0", "--global-beat-rate", "1", "--global-beat-burst", "3",
+            "--export-file", export.toString()))
+        {
+            observer.awaitSocket(socket);
+            final String[] badMagic = new String[10];
+            java.util.Arrays.fill(badMagic, "hex:" + "ff".repeat(32));
+            Sender.send(socket, badMagic);
+            assertEquals(0, observer.terminate(SHUTDOWN_LIMIT));
+
+            final int decodeLines = ExportLog.ofKind(ExportLog.read(export), "decode").size();
+            final Map<String, Long> summary = ExportLog.ingestSummary(observer.stderr());
+            assertTrue(decodeLines >= 3 && decodeLines <= 5, "burst 3 (+ at most a little refill): " + decodeLines);
+            assertEquals((long)decodeLines, summary.get("decode_bad_magic"), summary::toString);
+            assertEquals(10L - decodeLines, summary.get("rate_limited_global"), summary::toString);
+            assertEquals(10L, summary.get("accounted"));
+        }
+    }
 }

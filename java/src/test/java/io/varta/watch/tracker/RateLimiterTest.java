@@ -3,6 +3,8 @@ package io.varta.watch.tracker;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RateLimiterTest
@@ -86,9 +88,9 @@ class RateLimiterTest
     void rejectedFramesSpendGlobalTokens()
     {
         final RateLimiter limiter = new RateLimiter(tracker, 0, 1000, 2);
-        limiter.chargeRejected(0);
-        limiter.chargeRejected(0);
-        limiter.chargeRejected(0);
+        assertTrue(limiter.chargeRejected(0), "a token was there: report the rejection");
+        assertTrue(limiter.chargeRejected(0));
+        assertFalse(limiter.chargeRejected(0), "bucket empty: drop silently");
         assertEquals(RateLimiter.GLOBAL, limiter.admit(100, false, KERNEL, 0));
         assertEquals(1, limiter.globalLimited(), "charging itself counts nothing");
     }
