@@ -6,7 +6,7 @@
 # as a percentage of one core.
 #
 # Build first: mvn -B -ntp -DskipTests package     Run: bench/idle.sh
-# Environment (defaults): AGENTS=50 DURATION=30 (seconds) THRESHOLD_MS=5000
+# Environment (defaults): AGENTS=50 DURATION=30 (seconds) WARMUP=10 (seconds) THRESHOLD_MS=5000
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENTS="${AGENTS:-50}"
@@ -28,7 +28,7 @@ trap cleanup EXIT
 observer_pid=$!
 for _ in $(seq 300); do [[ -S "$work/idle.sock" ]] && break; sleep 0.1; done
 [[ -S "$work/idle.sock" ]] || { echo "idle.sh: observer did not bind" >&2; cat "$work/observer.err" >&2; exit 1; }
-WARMUP=10 # seconds of the same traffic before measuring: JIT compilation of the beat path happens here
+WARMUP="${WARMUP:-10}" # seconds of the same traffic before measuring: JIT compilation of the beat path happens here
 
 ticks() { awk '{print $14 + $15}' "/proc/$observer_pid/stat"; }
 hz="$(getconf CLK_TCK)"
