@@ -84,6 +84,7 @@ public final class Main
             sinks.add(new DiagnosticsSink(log));
             final ObserverEvents events = new EventFanOut(sinks);
             final Observer observer = Observer.start(toConfig(options), events, signals::request);
+            final boolean closedInTime;
             try
             {
                 if (null != token)
@@ -98,10 +99,11 @@ public final class Main
                 {
                     endpoint.close(); // before the observer: no scrape wakes a closing receiver
                 }
-                if (!closeWithinGrace(observer, options.shutdownGraceMs(), log))
-                {
-                    return 1;
-                }
+                closedInTime = closeWithinGrace(observer, options.shutdownGraceMs(), log);
+            }
+            if (!closedInTime)
+            {
+                return 1;
             }
             logIngestSummary(observer.counters(), log);
             if (null != observer.fatalError())
