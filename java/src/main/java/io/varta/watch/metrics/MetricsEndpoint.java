@@ -60,6 +60,8 @@ public final class MetricsEndpoint implements AutoCloseable
      */
     private static final int SERVER_THREAD_NICE = 10;
 
+    private static final ThreadLocal<Boolean> LOWERED = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private final ExecutorService executor;
     private final IpRateLimiter ipLimiter;
     private final BearerToken token;
@@ -119,7 +121,13 @@ public final class MetricsEndpoint implements AutoCloseable
         final MetricsEndpoint endpoint = new MetricsEndpoint(server, executor, ipLimiter, token, cache, stats,
             TimeUnit.MILLISECONDS.toNanos(scrapeBudgetMillis), log);
         server.createContext("/", endpoint::handle);
-        server.setExecutor(executor);
+        // The JDK server hands each exchange over from its own dispatcher thread (which accepts and reads
+        // connections): lower that thread's priority too, the first time it calls in.
+        server.setExecutor(command ->
+        {
+            lowerCallingThreadPriorityOnce();
+            executor.execute(command);
+        });
         server.start();
         return endpoint;
     }
@@ -180,5 +188,15 @@ public final class MetricsEndpoint implements AutoCloseable
     {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Any thread: sets the calling thread to {@link #SERVER_THREAD_NICE} once. */
+    private static void lowerCallingThreadPriorityOnce()
+    {
+        if (!LOWERED.get())
+        {
+            ThreadScheduling.setNice(SERVER_THREAD_NICE);
+            LOWERED.set(Boolean.TRUE);
+        }
     }
 }
