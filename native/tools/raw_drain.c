@@ -70,23 +70,12 @@ struct counts {
     uint64_t rejected; /* recvmsg mode: wrong length, no or foreign credentials, decode error */
 };
 
+#define TOOL "raw-drain"
+static const char USAGE[] = "--socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 0|1] [--timeout-ms 30000]";
+
 static void usage(const char *why)
 {
-    if (why) {
-        fprintf(stderr, "raw-drain: %s\n", why);
-    }
-    fprintf(stderr, "usage: raw-drain --socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] "
-                    "[--passcred 0|1] [--timeout-ms 30000]\n");
-    exit(2);
-}
-
-static void parse_number(const char *flag, const char *text, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (tool_parse_u64(text, min, max, out) != 0) {
-        fprintf(stderr, "raw-drain: %s wants an integer in [%llu, %llu], got '%s'\n", flag,
-                (unsigned long long)min, (unsigned long long)max, text);
-        usage(NULL);
-    }
+    tool_usage_exit(TOOL, USAGE, why);
 }
 
 static struct options parse_args(int argc, char **argv)
@@ -101,7 +90,7 @@ static struct options parse_args(int argc, char **argv)
         if (strcmp(flag, "--socket") == 0) {
             o.socket_path = value;
         } else if (strcmp(flag, "--expect") == 0) {
-            parse_number(flag, value, 1, UINT64_MAX / 2, &o.expect);
+            o.expect = tool_flag_u64(TOOL, USAGE, flag, value, 1, UINT64_MAX / 2);
         } else if (strcmp(flag, "--mode") == 0) {
             if (strcmp(value, "recvmmsg") == 0) {
                 o.mode = MODE_RECVMMSG;
@@ -111,9 +100,9 @@ static struct options parse_args(int argc, char **argv)
                 usage("--mode is recvmmsg or recvmsg");
             }
         } else if (strcmp(flag, "--passcred") == 0) {
-            parse_number(flag, value, 0, 1, &o.passcred);
+            o.passcred = tool_flag_u64(TOOL, USAGE, flag, value, 0, 1);
         } else if (strcmp(flag, "--timeout-ms") == 0) {
-            parse_number(flag, value, 1, 3600000, &o.timeout_ms);
+            o.timeout_ms = tool_flag_u64(TOOL, USAGE, flag, value, 1, 3600000);
         } else {
             fprintf(stderr, "raw-drain: unknown flag '%s'\n", flag);
             usage(NULL);

@@ -1,6 +1,6 @@
 /*
  * tool_util.h - the little the bench tools (vlp_loadgen.c, raw_drain.c) share: strict number
- * parsing for their flags, the monotonic clock, and the AF_UNIX address of a path.
+ * parsing for their flags and the usage exit, the monotonic clock, and the AF_UNIX address of a path.
  *
  * Header-only on purpose: every tools/NAME.c becomes its own executable (native/CMakeLists.txt),
  * so shared code cannot live in a tools/NAME.c file. Not part of varta_core.
@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,6 +31,30 @@ static inline int tool_parse_u64(const char *text, uint64_t min, uint64_t max, u
     }
     *out = (uint64_t)value;
     return 0;
+}
+
+/** Prints "<tool>: <why>" (when why is set) and the usage line on stderr, then exits 2. */
+__attribute__((noreturn)) static inline void tool_usage_exit(const char *tool, const char *usage_line,
+                                                             const char *why)
+{
+    if (why) {
+        fprintf(stderr, "%s: %s\n", tool, why);
+    }
+    fprintf(stderr, "usage: %s %s\n", tool, usage_line);
+    exit(2);
+}
+
+/** A flag's number in [min, max], or a message naming the flag and the range and exit 2. */
+static inline uint64_t tool_flag_u64(const char *tool, const char *usage_line, const char *flag, const char *text,
+                                     uint64_t min, uint64_t max)
+{
+    uint64_t value = 0;
+    if (tool_parse_u64(text, min, max, &value) != 0) {
+        fprintf(stderr, "%s: %s wants an integer in [%llu, %llu], got '%s'\n", tool, flag, (unsigned long long)min,
+                (unsigned long long)max, text ? text : "");
+        tool_usage_exit(tool, usage_line, NULL);
+    }
+    return value;
 }
 
 /** CLOCK_MONOTONIC in nanoseconds (the clock the observer stamps records with). */

@@ -56,23 +56,12 @@ struct options {
     uint64_t pid_spread;
 };
 
+#define TOOL "vlp-loadgen"
+static const char USAGE[] = "--socket PATH --senders N --frames-per-sender K [--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M]";
+
 static void usage(const char *why)
 {
-    if (why) {
-        fprintf(stderr, "vlp-loadgen: %s\n", why);
-    }
-    fprintf(stderr, "usage: vlp-loadgen --socket PATH --senders N --frames-per-sender K "
-                    "[--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M]\n");
-    exit(2);
-}
-
-static void parse_number(const char *flag, const char *text, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (tool_parse_u64(text, min, max, out) != 0) {
-        fprintf(stderr, "vlp-loadgen: %s wants an integer in [%llu, %llu], got '%s'\n", flag,
-                (unsigned long long)min, (unsigned long long)max, text ? text : "");
-        usage(NULL);
-    }
+    tool_usage_exit(TOOL, USAGE, why);
 }
 
 static struct options parse_args(int argc, char **argv)
@@ -88,15 +77,15 @@ static struct options parse_args(int argc, char **argv)
         if (strcmp(flag, "--socket") == 0) {
             o.socket_path = value;
         } else if (strcmp(flag, "--senders") == 0) {
-            parse_number(flag, value, 1, MAX_SENDERS, &o.senders);
+            o.senders = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_SENDERS);
         } else if (strcmp(flag, "--frames-per-sender") == 0) {
-            parse_number(flag, value, 1, MAX_FRAMES_PER_SENDER, &o.frames_per_sender);
+            o.frames_per_sender = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_FRAMES_PER_SENDER);
         } else if (strcmp(flag, "--batch") == 0) {
-            parse_number(flag, value, 1, MAX_BATCH, &o.batch);
+            o.batch = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_BATCH);
         } else if (strcmp(flag, "--rate-per-sender") == 0) {
-            parse_number(flag, value, 0, UINT32_MAX, &o.rate_per_sender);
+            o.rate_per_sender = tool_flag_u64(TOOL, USAGE, flag, value, 0, UINT32_MAX);
         } else if (strcmp(flag, "--pid-spread") == 0) {
-            parse_number(flag, value, 1, MAX_PID_SPREAD, &o.pid_spread);
+            o.pid_spread = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_PID_SPREAD);
         } else {
             fprintf(stderr, "vlp-loadgen: unknown flag '%s'\n", flag);
             usage(NULL);
