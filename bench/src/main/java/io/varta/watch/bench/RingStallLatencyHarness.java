@@ -85,7 +85,7 @@ public final class RingStallLatencyHarness
         // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
         // identity now, as it does once per pid in production. Round 2 (nonce 2) is the measured one.
         produce(writer, ring, observerThread[0], pids, 1, 0);
-        while (counters.get(IngestCounter.RECORDS_DRAINED) < pids)
+        while (counters.get(IngestCounter.DATAGRAMS) < pids)
         {
             Thread.sleep(5);
         }

@@ -41,8 +41,6 @@ public enum IngestCounter
     AUTH_FAILURES(true),
     /** recvmmsg failures (not datagrams). */
     IO_ERRORS(false),
-    /** Ring records drained by the observer thread. */
-    RECORDS_DRAINED(false),
     /** Observer loop iterations that drained at least one record. */
     BATCHES(false),
     /** Stall events raised. */

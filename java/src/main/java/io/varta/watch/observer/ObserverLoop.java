@@ -209,7 +209,6 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     @Override
     public void onRecord(final RingRecord record)
     {
-        counters.increment(IngestCounter.RECORDS_DRAINED);
         final int kind = record.kind();
         if (RingDescriptor.KIND_IO_ERROR == kind)
         {
