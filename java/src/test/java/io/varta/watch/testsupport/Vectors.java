@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * Reads {@code shared/vectors/vlp-test-vectors.json} in place (path from the {@code varta.vectors}
- * system property that Maven sets, else {@code ../../shared/...} relative to the module).
+ * Reads the project's copy {@code testdata/vlp-test-vectors.json} in place (path from the {@code varta.vectors}
+ * system property that Maven sets, else {@code ../testdata/...} relative to the module).
  */
 public final class Vectors
 {
@@ -26,7 +26,7 @@ public final class Vectors
     {
         if (null == root)
         {
-            final Path path = Path.of(System.getProperty("varta.vectors", "../../shared/vectors/vlp-test-vectors.json"));
+            final Path path = Path.of(System.getProperty("varta.vectors", "../testdata/vlp-test-vectors.json"));
             try
             {
                 root = new ObjectMapper().readTree(Files.readString(path));
