@@ -1,6 +1,5 @@
 /*
- * jni_uds.c - natives behind UdsListener: bind, unlink-if-ours, close, counters, strerror,
- * and one test helper that leaves a stale socket file behind.
+ * jni_uds.c - natives behind UdsListener: bind, unlink-if-ours, close, counters, strerror.
  */
 #include "jni_natives.h"
 
@@ -83,31 +82,6 @@ static jintArray uds_constants(JNIEnv *env, jclass cls)
     return out;
 }
 
-/* Test helper: binds a datagram socket at path and closes it without unlink (a stale socket file). */
-static jint bind_abandoned(JNIEnv *env, jclass cls, jbyteArray path)
-{
-    char buffer[PATH_MAX];
-    const int rc = copy_path(env, path, buffer);
-    if (rc != 0) {
-        return rc;
-    }
-    struct sockaddr_un addr;
-    memset(&addr, 0, sizeof(addr));
-    addr.sun_family = AF_UNIX;
-    if (strlen(buffer) >= sizeof(addr.sun_path)) {
-        return -ENAMETOOLONG;
-    }
-    memcpy(addr.sun_path, buffer, strlen(buffer) + 1);
-    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -errno;
-    }
-    const int bound = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
-    const int err = errno;
-    close(fd);
-    return bound == 0 ? 0 : -err;
-}
-
 static const JNINativeMethod METHODS[] = {
     { "udsBind", "([BII[J)I", (void *)uds_bind },
     { "udsUnlinkIfOurs", "([BJJ)I", (void *)uds_unlink_if_ours },
@@ -115,7 +89,6 @@ static const JNINativeMethod METHODS[] = {
     { "udsBindDirFsyncFailures", "()J", (void *)dir_fsync_failures },
     { "strerror", "(I)Ljava/lang/String;", (void *)str_error },
     { "udsConstants", "()[I", (void *)uds_constants },
-    { "bindAbandoned", "([B)I", (void *)bind_abandoned },
 };
 
 struct varta_jni_table varta_jni_uds_natives(void)

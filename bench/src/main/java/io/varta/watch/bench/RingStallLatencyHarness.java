@@ -5,7 +5,7 @@ import io.varta.watch.nativeio.RingWriter;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.ObserverConfig;
-import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.tracker.ObserverClock;
 

@@ -1,6 +1,8 @@
 package io.varta.watch.export;
 
-import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.event.MismatchReason;
+
+import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.vlp.DecodeError;
 
 /**

@@ -1,5 +1,7 @@
 package io.varta.watch.export;
 
+import io.varta.watch.event.MismatchReason;
+
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;

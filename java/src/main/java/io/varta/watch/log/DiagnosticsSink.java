@@ -1,7 +1,7 @@
 package io.varta.watch.log;
 
-import io.varta.watch.export.MismatchReason;
-import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.event.MismatchReason;
+import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.vlp.DecodeError;
 
 /**

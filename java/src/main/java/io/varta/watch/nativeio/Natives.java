@@ -23,59 +23,56 @@ public final class Natives
     }
 
     /** ring.h constants in the order documented in {@code native/src/jni_ring.c}. Any thread. */
-    static native int[] ringLayout();
+    public static native int[] ringLayout();
 
     /** {EADDRINUSE, NOT_A_SOCKET, LIVE_OBSERVER, PATH_CHANGED, PROBE_FAILED, MODE_MISMATCH}. Any thread. */
-    static native int[] udsConstants();
+    public static native int[] udsConstants();
 
     /** Binds; returns the fd or a negative code; {@code out} gets dev, ino, granted rcvbuf, probe errno. */
-    static native int udsBind(byte[] path, int mode, int rcvbufBytes, long[] out);
+    public static native int udsBind(byte[] path, int mode, int rcvbufBytes, long[] out);
 
     /** Unlinks path if it is still (dev, ino); 0 also when it is missing or foreign. */
-    static native int udsUnlinkIfOurs(byte[] path, long dev, long ino);
+    public static native int udsUnlinkIfOurs(byte[] path, long dev, long ino);
 
     /** close(2). */
-    static native int closeFd(int fd);
+    public static native int closeFd(int fd);
 
     /** Process-wide count of failed parent-directory fsyncs after bind. */
-    static native long udsBindDirFsyncFailures();
+    public static native long udsBindDirFsyncFailures();
 
     /** strerror(3) text of an errno. */
-    static native String strerror(int errno);
-
-    /** Test helper: binds a datagram socket at path and closes it without unlink (a stale socket file). */
-    static native int bindAbandoned(byte[] path);
+    public static native String strerror(int errno);
 
     /** Starts the receiver thread; returns a handle {@code > 0} or {@code -errno}. */
-    static native long receiverStart(int fd, ByteBuffer region, int capacity, int observerUid);
+    public static native long receiverStart(int fd, ByteBuffer region, int capacity, int observerUid);
 
     /** Consumer sleep on the wake eventfd: 1 woken, 0 timed out, {@code -errno}. */
-    static native int receiverWait(long handle, long timeoutNanos);
+    public static native int receiverWait(long handle, long timeoutNanos);
 
     /** Wakes a consumer sleeping in {@link #receiverWait}. */
-    static native void receiverKick(long handle);
+    public static native void receiverKick(long handle);
 
     /** Stops and joins the receiver thread and frees the handle (once). */
-    static native void receiverStop(long handle);
+    public static native void receiverStop(long handle);
 
     /** getuid(2). */
-    static native int realUid();
+    public static native int realUid();
 
     /**
      * Reads a private file into {@code out} (secret_file.h); {@code info} gets mode, owner uid, expected uid.
      * Returns the byte count or a negative code ({@link #secretConstants} or {@code -errno}).
      */
-    static native int secretFileRead(byte[] path, byte[] out, long[] info);
+    public static native int secretFileRead(byte[] path, byte[] out, long[] info);
 
     /** {SYMLINK, NOT_REGULAR, INSECURE_MODE, WRONG_OWNER, TOO_LARGE, MAX_BYTES} of secret_file.h. */
-    static native int[] secretConstants();
+    public static native int[] secretConstants();
 
     /** CLOCK_BOOTTIME in nanoseconds. */
-    static native long boottimeNanos();
+    public static native long boottimeNanos();
 
     /** prctl(PR_SET_TIMERSLACK) for the calling thread; 0 or -errno. */
-    static native int setThreadTimerSlack(long nanos);
+    public static native int setThreadTimerSlack(long nanos);
 
     /** setpriority(PRIO_PROCESS, gettid(), nice) for the calling thread; 0 or -errno. */
-    static native int setThreadNice(int nice);
+    public static native int setThreadNice(int nice);
 }

@@ -126,13 +126,13 @@ public final class Ring
     }
 
     /** The region handed to the native receiver. */
-    ByteBuffer region()
+    public ByteBuffer region()
     {
         return region;
     }
 
     /** Observer thread: announces (1) or retracts (0) that it is about to sleep; volatile store. */
-    void consumerWaiting(final int waiting)
+    public void consumerWaiting(final int waiting)
     {
         INT.setVolatile(region, waitingOffset, waiting);
     }

@@ -1,9 +1,11 @@
 package io.varta.watch.observer;
 
+import io.varta.watch.event.ObserverEvents;
+
 import io.varta.watch.nativeio.NativeClock;
-import io.varta.watch.nativeio.Receiver;
+import io.varta.watch.ingress.Receiver;
 import io.varta.watch.nativeio.Ring;
-import io.varta.watch.nativeio.UdsListener;
+import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.tracker.ObserverClock;
 
 import java.io.IOException;

@@ -1,7 +1,9 @@
 package io.varta.watch.observer;
 
-import io.varta.watch.export.MismatchReason;
-import io.varta.watch.nativeio.Receiver;
+import io.varta.watch.event.ObserverEvents;
+
+import io.varta.watch.event.MismatchReason;
+import io.varta.watch.ingress.Receiver;
 import io.varta.watch.nativeio.RecordHandler;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.RingDescriptor;

@@ -1,5 +1,7 @@
 package io.varta.watch.export;
 
+import io.varta.watch.event.MismatchReason;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package io.varta.watch.observer;
 
+import io.varta.watch.event.ObserverEvents;
+
 import io.varta.watch.testsupport.Sender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.varta.watch.export;
+package io.varta.watch.event;
 
 import java.nio.charset.StandardCharsets;
 
@@ -35,7 +35,7 @@ public enum MismatchReason
         return label;
     }
 
-    byte[] bytes()
+    public byte[] bytes()
     {
         return bytes;
     }

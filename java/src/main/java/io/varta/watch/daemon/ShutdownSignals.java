@@ -1,4 +1,4 @@
-package io.varta.watch.cli;
+package io.varta.watch.daemon;
 
 import sun.misc.Signal;
 

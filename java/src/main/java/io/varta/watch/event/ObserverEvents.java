@@ -1,6 +1,6 @@
-package io.varta.watch.observer;
+package io.varta.watch.event;
 
-import io.varta.watch.export.MismatchReason;
+import io.varta.watch.event.MismatchReason;
 
 /**
  * What the observer reports, one call per outcome, in the order it happened. Implementations are sinks

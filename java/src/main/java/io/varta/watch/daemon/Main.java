@@ -1,15 +1,20 @@
-package io.varta.watch.cli;
+package io.varta.watch.daemon;
+
+import io.varta.watch.cli.ClockSource;
+import io.varta.watch.cli.CommandLine;
+import io.varta.watch.cli.Options;
+import io.varta.watch.cli.ParseOutcome;
 
 import io.varta.watch.export.FileExportSink;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.DiagnosticsSink;
-import io.varta.watch.observer.EventFanOut;
+import io.varta.watch.event.EventFanOut;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.ObserverConfig;
-import io.varta.watch.observer.ObserverEvents;
+import io.varta.watch.event.ObserverEvents;
 
 import io.varta.watch.metrics.BearerToken;
 import io.varta.watch.metrics.EndpointStats;
@@ -18,7 +23,7 @@ import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.ScrapeCache;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.nativeio.SecretFile;
-import io.varta.watch.nativeio.UdsListener;
+import io.varta.watch.ingress.UdsListener;
 
 import java.io.IOException;
 import java.net.Inet6Address;

@@ -1,6 +1,6 @@
-package io.varta.watch.observer;
+package io.varta.watch.event;
 
-import io.varta.watch.export.MismatchReason;
+import io.varta.watch.event.MismatchReason;
 
 import java.util.List;
 

@@ -1,4 +1,8 @@
-package io.varta.watch.nativeio;
+package io.varta.watch.ingress;
+
+import io.varta.watch.nativeio.NativeIoException;
+import io.varta.watch.nativeio.Natives;
+import io.varta.watch.nativeio.Ring;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,6 @@
-package io.varta.watch.nativeio;
+package io.varta.watch.ingress;
+
+import io.varta.watch.nativeio.NativeIoException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +42,12 @@ class UdsListenerLifecycleTest
 
     private static void makeStaleSocket(final Path path) throws IOException
     {
-        assertEquals(0, Natives.bindAbandoned(path.toString().getBytes(StandardCharsets.UTF_8)), "stale socket");
+        // A socket file whose socket is closed: what a killed observer leaves behind. (The JDK binds Unix
+        // stream sockets; a closed one's inode refuses a datagram connect() with ECONNREFUSED just the same.)
+        try (ServerSocketChannel abandoned = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            abandoned.bind(UnixDomainSocketAddress.of(path));
+        }
         assertTrue(isSocket(path), "test setup must leave a stale socket inode");
     }
 

@@ -1,4 +1,7 @@
-package io.varta.watch.nativeio;
+package io.varta.watch.ingress;
+
+import io.varta.watch.nativeio.NativeIoException;
+import io.varta.watch.nativeio.Natives;
 
 import java.io.IOException;
 import java.nio.charset.Charset;

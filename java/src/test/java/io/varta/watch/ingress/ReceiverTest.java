@@ -1,4 +1,7 @@
-package io.varta.watch.nativeio;
+package io.varta.watch.ingress;
+
+import io.varta.watch.nativeio.Ring;
+import io.varta.watch.nativeio.RingDescriptor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
