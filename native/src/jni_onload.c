@@ -1,23 +1,30 @@
 /*
- * jni_onload.c - the library's only exported symbol: registers every native of
- * io.varta.watch.nativeio.Natives (no Java_* symbol names; -fvisibility=hidden hides the rest).
+ * jni_onload.c - the library's only exported symbol: registers every table of jni_natives.h on its
+ * class. On any failure, everything registered so far is unregistered and loading fails.
  */
 #include "jni_natives.h"
 
 #include <stddef.h>
 
-#define NATIVES_CLASS "io/varta/watch/nativeio/Natives"
-
 __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserved);
+
+static void unregister_all(JNIEnv *env, const struct varta_jni_table *tables, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        jclass cls = (*env)->FindClass(env, tables[i].class_name);
+        if (cls == NULL) {
+            (*env)->ExceptionClear(env);
+            continue;
+        }
+        (*env)->UnregisterNatives(env, cls);
+        (*env)->DeleteLocalRef(env, cls);
+    }
+}
 
 jint JNI_OnLoad(JavaVM *vm, void *reserved)
 {
     JNIEnv *env = NULL;
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
-        return JNI_ERR;
-    }
-    jclass natives = (*env)->FindClass(env, NATIVES_CLASS);
-    if (natives == NULL) {
         return JNI_ERR;
     }
     const struct varta_jni_table tables[] = {
@@ -27,13 +34,18 @@ jint JNI_OnLoad(JavaVM *vm, void *reserved)
         varta_jni_clock_natives(),
         varta_jni_secret_natives(),
     };
-    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-        if ((*env)->RegisterNatives(env, natives, tables[i].methods, tables[i].count) != 0) {
-            (*env)->UnregisterNatives(env, natives);
-            (*env)->DeleteLocalRef(env, natives);
+    const size_t count = sizeof(tables) / sizeof(tables[0]);
+    for (size_t i = 0; i < count; i++) {
+        jclass cls = (*env)->FindClass(env, tables[i].class_name);
+        const int ok = cls != NULL
+            && (*env)->RegisterNatives(env, cls, tables[i].methods, tables[i].count) == 0;
+        if (cls != NULL) {
+            (*env)->DeleteLocalRef(env, cls);
+        }
+        if (!ok) {
+            unregister_all(env, tables, i + 1);
             return JNI_ERR;
         }
     }
-    (*env)->DeleteLocalRef(env, natives);
     return JNI_VERSION_1_8;
 }

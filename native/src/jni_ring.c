@@ -42,5 +42,5 @@ static const JNINativeMethod METHODS[] = {
 
 struct varta_jni_table varta_jni_ring_natives(void)
 {
-    return VARTA_JNI_TABLE(METHODS);
+    return VARTA_JNI_TABLE(VARTA_JNI_NATIVES_CLASS, METHODS);
 }

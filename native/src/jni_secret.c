@@ -2,6 +2,7 @@
  * jni_secret.c - native behind SecretFile: the private-file checks and bounded read of secret_file.h.
  */
 #include "jni_natives.h"
+#include "jni_util.h"
 
 #include "varta/secret_file.h"
 
@@ -16,17 +17,9 @@
 static jint secret_file_read(JNIEnv *env, jclass cls, jbyteArray path, jbyteArray out, jlongArray info)
 {
     char buffer[PATH_MAX];
-    const jsize n = (*env)->GetArrayLength(env, path);
-    if (n <= 0) {
-        return -EINVAL;
-    }
-    if (n >= PATH_MAX) {
-        return -ENAMETOOLONG;
-    }
-    (*env)->GetByteArrayRegion(env, path, 0, n, (jbyte *)buffer);
-    buffer[n] = '\0';
-    if (strlen(buffer) != (size_t)n) {
-        return -EINVAL;
+    const int copied = varta_jni_copy_path(env, path, buffer);
+    if (copied != 0) {
+        return copied;
     }
     uint8_t data[VARTA_SECRET_MAX_BYTES];
     jsize cap = (*env)->GetArrayLength(env, out);
@@ -64,5 +57,5 @@ static const JNINativeMethod METHODS[] = {
 
 struct varta_jni_table varta_jni_secret_natives(void)
 {
-    return VARTA_JNI_TABLE(METHODS);
+    return VARTA_JNI_TABLE(VARTA_JNI_NATIVES_CLASS, METHODS);
 }

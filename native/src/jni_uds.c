@@ -2,6 +2,7 @@
  * jni_uds.c - natives behind UdsListener: bind, unlink-if-ours, close, counters, strerror.
  */
 #include "jni_natives.h"
+#include "jni_util.h"
 
 #include "varta/uds.h"
 
@@ -12,29 +13,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Copies a Java byte[] path into a NUL-terminated buffer; -EINVAL for empty/embedded NUL. */
-static int copy_path(JNIEnv *env, jbyteArray path, char out[PATH_MAX])
-{
-    const jsize n = (*env)->GetArrayLength(env, path);
-    if (n <= 0) {
-        return -EINVAL;
-    }
-    if (n >= PATH_MAX) {
-        return -ENAMETOOLONG;
-    }
-    (*env)->GetByteArrayRegion(env, path, 0, n, (jbyte *)out);
-    out[n] = '\0';
-    if (strlen(out) != (size_t)n) {
-        return -EINVAL;
-    }
-    return 0;
-}
-
 /* out[0..3] = dev, ino, granted rcvbuf, probe errno. Returns the fd or a negative code. */
 static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint rcvbuf, jlongArray out)
 {
     char buffer[PATH_MAX];
-    int rc = copy_path(env, path, buffer);
+    int rc = varta_jni_copy_path(env, path, buffer);
     struct varta_uds_bound bound;
     memset(&bound, 0, sizeof(bound));
     if (rc == 0) {
@@ -48,7 +31,7 @@ static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint r
 static jint uds_unlink_if_ours(JNIEnv *env, jclass cls, jbyteArray path, jlong dev, jlong ino)
 {
     char buffer[PATH_MAX];
-    const int rc = copy_path(env, path, buffer);
+    const int rc = varta_jni_copy_path(env, path, buffer);
     return rc != 0 ? rc : varta_uds_unlink_if_ours(buffer, (uint64_t)dev, (uint64_t)ino);
 }
 
@@ -93,5 +76,5 @@ static const JNINativeMethod METHODS[] = {
 
 struct varta_jni_table varta_jni_uds_natives(void)
 {
-    return VARTA_JNI_TABLE(METHODS);
+    return VARTA_JNI_TABLE(VARTA_JNI_NATIVES_CLASS, METHODS);
 }

@@ -3,7 +3,7 @@ package io.varta.watch.bench;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.RingWriter;
 import io.varta.watch.observer.IngestCounters;
-import io.varta.watch.observer.ObserverConfig;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.tracker.ObserverClock;
@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +55,7 @@ public class ObserverLoopBenchmark
     {
         ring = new Ring(1 << 14);
         writer = new RingWriter(ring);
-        final ObserverConfig config = ObserverConfig.builder(Path.of("unused"), 60_000)
+        final TrackingConfig config = TrackingConfig.builder(60_000)
             .trackerCapacity(pids)
             .rateLimits(0, 0, 0)
             .namespacePolicy(true, false)

@@ -4,12 +4,11 @@ import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.RingWriter;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
-import io.varta.watch.observer.ObserverConfig;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.tracker.ObserverClock;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -62,7 +61,7 @@ public final class RingStallLatencyHarness
         final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
         final Ring ring = new Ring(1 << 16);
         final RingWriter writer = new RingWriter(ring);
-        final ObserverConfig config = ObserverConfig.builder(Path.of("unused"), thresholdMs)
+        final TrackingConfig config = TrackingConfig.builder(thresholdMs)
             .trackerCapacity(pids)
             .rateLimits(0, 0, 0)
             .namespacePolicy(true, false)

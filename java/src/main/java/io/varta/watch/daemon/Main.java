@@ -13,7 +13,7 @@ import io.varta.watch.event.EventFanOut;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.Observer;
-import io.varta.watch.observer.ObserverConfig;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.event.ObserverEvents;
 
 import io.varta.watch.metrics.BearerToken;
@@ -88,13 +88,16 @@ public final class Main
             }
             sinks.add(new DiagnosticsSink(log));
             final ObserverEvents events = new EventFanOut(sinks);
-            final Observer observer = Observer.start(toConfig(options), events, signals::request);
+            final TrackingConfig tracking = toConfig(options);
+            final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
+                (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
+            final Observer observer = Observer.start(tracking, events, signals::request, socket);
             final boolean closedInTime;
             try
             {
                 if (null != token)
                 {
-                    endpoint = startEndpoint(options, token, observer, log);
+                    endpoint = startEndpoint(options, token, observer, socket, log);
                 }
                 waitForShutdown(signals, options);
             }
@@ -154,7 +157,7 @@ public final class Main
      * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
      */
     private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
-        final Observer observer, final Diagnostics log) throws IOException
+        final Observer observer, final UdsListener socket, final Diagnostics log) throws IOException
     {
         final InetSocketAddress requested = options.promAddr().orElseThrow();
         if (!requested.getAddress().isLoopbackAddress())
@@ -171,7 +174,7 @@ public final class Main
             observer::ringFullStalls,
             options.trackerCapacity(),
             options.evictionScanWindow(),
-            observer.listener().grantedRcvbufBytes(),
+            socket.grantedRcvbufBytes(),
             UdsListener::bindDirFsyncFailures,
             log::suppressedTotal,
             System::nanoTime,
@@ -202,11 +205,9 @@ public final class Main
         return host + ":" + address.getPort();
     }
 
-    private static ObserverConfig toConfig(final Options options)
+    private static TrackingConfig toConfig(final Options options)
     {
-        return ObserverConfig.builder(options.socket(), options.thresholdMs())
-            .socketMode(options.socketMode())
-            .udsRcvbufBytes((int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()))
+        return TrackingConfig.builder(options.thresholdMs())
             .trackerCapacity(options.trackerCapacity())
             .evictionScanWindow(options.evictionScanWindow())
             .evictionPolicy(options.trackerEvictionPolicy())

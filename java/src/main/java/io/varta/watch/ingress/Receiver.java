@@ -62,13 +62,13 @@ public final class Receiver implements AutoCloseable
      * @return the running receiver
      * @throws NativeIoException if the thread or its eventfds cannot be created
      */
-    public static Receiver start(final UdsListener listener, final Ring ring) throws IOException
+    public static Receiver start(final Listener listener, final Ring ring) throws IOException
     {
         final long handle = Natives.receiverStart(listener.fd(), ring.region(), ring.capacity(), Natives.realUid());
         if (handle < 0)
         {
             final int errno = (int) -handle;
-            throw new NativeIoException("cannot start receiver for " + listener.path() + ": "
+            throw new NativeIoException("cannot start receiver for " + listener.description() + ": "
                 + Natives.strerror(errno), errno);
         }
         return new Receiver(ring, handle);

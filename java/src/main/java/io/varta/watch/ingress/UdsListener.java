@@ -2,9 +2,9 @@ package io.varta.watch.ingress;
 
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
+import io.varta.watch.nativeio.PathBytes;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,8 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Immutable after {@link #bind}; any thread may call any method; {@link #close()} is idempotent.
  */
-public final class UdsListener implements AutoCloseable
+public final class UdsListener implements Listener
 {
+    /** Default {@code --socket-mode}: owner read and write only. */
+    public static final int DEFAULT_SOCKET_MODE = 0600;
+    /** Default {@code --uds-rcvbuf-bytes}: 1 MiB requested ({@code SO_RCVBUF}; the kernel doubles and clamps it). */
+    public static final int DEFAULT_RCVBUF_BYTES = 1 << 20;
+
     private static final int EADDRINUSE;
     private static final int ERR_NOT_A_SOCKET;
     private static final int ERR_LIVE_OBSERVER;
@@ -73,7 +78,7 @@ public final class UdsListener implements AutoCloseable
      */
     public static UdsListener bind(final Path path, final int socketMode, final int rcvbufBytes) throws IOException
     {
-        final byte[] bytes = encode(path);
+        final byte[] bytes = PathBytes.of(path).bytes();
         final long[] bound = new long[4];
         final int rc = Natives.udsBind(bytes, socketMode, rcvbufBytes, bound);
         if (rc < 0)
@@ -112,13 +117,6 @@ public final class UdsListener implements AutoCloseable
         return new NativeIoException("cannot bind observer socket at " + path + ": " + Natives.strerror(-rc), -rc);
     }
 
-    private static byte[] encode(final Path path)
-    {
-        final String jnu = System.getProperty("sun.jnu.encoding");
-        final Charset charset = jnu != null && Charset.isSupported(jnu) ? Charset.forName(jnu) : Charset.defaultCharset();
-        return path.toString().getBytes(charset);
-    }
-
     /**
      * Any thread.
      *
@@ -134,9 +132,21 @@ public final class UdsListener implements AutoCloseable
      *
      * @return the socket's file descriptor (owned by this listener)
      */
+    @Override
     public int fd()
     {
         return fd;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return {@code uds <path>}
+     */
+    @Override
+    public String description()
+    {
+        return "uds " + path;
     }
 
     /**

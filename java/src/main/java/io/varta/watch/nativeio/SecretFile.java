@@ -1,7 +1,6 @@
 package io.varta.watch.nativeio;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -55,7 +54,7 @@ public final class SecretFile
     {
         final byte[] buffer = new byte[MAX_BYTES];
         final long[] info = new long[3];
-        final int rc = Natives.secretFileRead(encode(path), buffer, info);
+        final int rc = Natives.secretFileRead(PathBytes.of(path).bytes(), buffer, info);
         if (rc >= 0)
         {
             final byte[] content = Arrays.copyOf(buffer, rc);
@@ -89,12 +88,5 @@ public final class SecretFile
             return new NativeIoException(path + ": file is larger than " + MAX_BYTES + " bytes", 0);
         }
         return new NativeIoException(path + ": " + Natives.strerror(-rc), -rc);
-    }
-
-    private static byte[] encode(final Path path)
-    {
-        final String jnu = System.getProperty("sun.jnu.encoding");
-        final Charset charset = jnu != null && Charset.isSupported(jnu) ? Charset.forName(jnu) : Charset.defaultCharset();
-        return path.toString().getBytes(charset);
     }
 }

@@ -5,20 +5,21 @@ import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.nativeio.NativeClock;
 import io.varta.watch.ingress.Receiver;
 import io.varta.watch.nativeio.Ring;
-import io.varta.watch.ingress.UdsListener;
+import io.varta.watch.ingress.Listener;
 import io.varta.watch.tracker.ObserverClock;
 
 import java.io.IOException;
 
 /**
- * A running heartbeat observer: a bound Unix datagram socket, the native receiver thread that decodes
- * datagrams into an off-heap ring, and the observer thread that drains it and reports to
+ * A running heartbeat observer: the bound listeners it was given, the native receiver thread that decodes
+ * their datagrams into an off-heap ring, and the observer thread that drains it and reports to
  * {@link ObserverEvents}.
  *
  * <pre>{@code
- * try (Observer observer = Observer.start(config, events)) {
+ * UdsListener socket = UdsListener.bind(Path.of("/run/varta.sock"), UdsListener.DEFAULT_SOCKET_MODE, 0);
+ * try (Observer observer = Observer.start(TrackingConfig.builder(500).build(), events, () -> {}, socket)) {
  *     ... // agents beat; events arrive on the observer thread
- * } // close(): stops both threads, accounts for every received datagram, unlinks the socket
+ * } // close(): stops both threads, accounts for every received datagram, closes the listeners
  * }</pre>
  *
  * <p>Threading: {@link #start} and {@link #close} from one controlling thread (e.g. main);
@@ -26,21 +27,19 @@ import java.io.IOException;
  */
 public final class Observer implements AutoCloseable
 {
-    private final UdsListener listener;
+    private final Listener listener;
     private final Receiver receiver;
     private final ObserverLoop loop;
     private final Thread observerThread;
     private final IngestCounters counters;
     private final Ring ring;
-    private final int trackerCapacity;
     private boolean closed;
     private volatile String crash;
 
-    private Observer(final UdsListener listener, final Receiver receiver, final ObserverLoop loop,
-        final IngestCounters counters, final Runnable onSelfStop, final Ring ring, final int trackerCapacity)
+    private Observer(final Listener listener, final Receiver receiver, final ObserverLoop loop,
+        final IngestCounters counters, final Runnable onSelfStop, final Ring ring)
     {
         this.ring = ring;
-        this.trackerCapacity = trackerCapacity;
         this.listener = listener;
         this.receiver = receiver;
         this.loop = loop;
@@ -64,27 +63,20 @@ public final class Observer implements AutoCloseable
     }
 
     /**
-     * Binds the socket and starts the receiver and observer threads.
+     * Starts the receiver and observer threads on a bound listener, which this observer then owns (it closes
+     * it on {@link #close()}, or at once if starting fails). Controlling thread.
      *
-     * @throws IOException when the socket cannot be bound (the message carries the reference's fragments,
-     *     e.g. {@code another varta-watch is already running at <path>})
+     * @param config what to do with the records
+     * @param events where outcomes go (called on the observer thread)
+     * @param onSelfStop runs on the observer thread if the observer stops by itself (see {@link #fatalError()}),
+     *     so the owner can shut down
+     * @param listener the socket to read
+     * @return the running observer
+     * @throws IOException when the receiver thread cannot be started
      */
-    public static Observer start(final ObserverConfig config, final ObserverEvents events) throws IOException
+    public static Observer start(final TrackingConfig config, final ObserverEvents events, final Runnable onSelfStop,
+        final Listener listener) throws IOException
     {
-        return start(config, events, () ->
-        {
-        });
-    }
-
-    /**
-     * Like {@link #start(ObserverConfig, ObserverEvents)}; {@code onSelfStop} runs on the observer thread if
-     * the observer stops by itself (see {@link #fatalError()}), so the owner can shut down.
-     */
-    public static Observer start(final ObserverConfig config, final ObserverEvents events, final Runnable onSelfStop)
-        throws IOException
-    {
-        final UdsListener listener = UdsListener.bind(config.socketPath(), config.socketMode(),
-            config.udsRcvbufBytes());
         try
         {
             final Ring ring = new Ring(config.ringCapacity());
@@ -94,8 +86,7 @@ public final class Observer implements AutoCloseable
                 ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
             final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords, events, counters, clock,
                 currentUid());
-            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop, ring,
-                config.trackerCapacity());
+            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop, ring);
             observer.observerThread.start();
             return observer;
         }
@@ -133,12 +124,6 @@ public final class Observer implements AutoCloseable
         return ring.fullStalls();
     }
 
-    /** Any thread: the configured tracker capacity. */
-    public int trackerCapacity()
-    {
-        return trackerCapacity;
-    }
-
     /** Any thread: the published ingest counters. */
     public IngestCounters counters()
     {
@@ -159,12 +144,6 @@ public final class Observer implements AutoCloseable
     public boolean isRunning()
     {
         return observerThread.isAlive();
-    }
-
-    /** The bound listener (path, granted receive buffer). */
-    public UdsListener listener()
-    {
-        return listener;
     }
 
     /**

@@ -80,7 +80,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
      * @param clock observer time
      * @param observerUid this process's uid (for messages)
      */
-    public ObserverLoop(final ObserverConfig config, final Ring ring, final LongPredicate awaitRecords,
+    public ObserverLoop(final TrackingConfig config, final Ring ring, final LongPredicate awaitRecords,
         final ObserverEvents events, final IngestCounters counters, final ObserverClock clock,
         final long observerUid)
     {

@@ -1,6 +1,7 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.event.ObserverEvents;
+import io.varta.watch.ingress.UdsListener;
 
 import io.varta.watch.testsupport.Sender;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,9 @@ class ObserverTest
                 stalled.countDown();
             }
         };
-        final Observer observer = Observer.start(ObserverConfig.builder(socket, 50).build(), events);
+        final Observer observer = Observer.start(TrackingConfig.builder(50).build(), events, () ->
+        {
+        }, UdsListener.bind(socket, UdsListener.DEFAULT_SOCKET_MODE, 0));
         try
         {
             final long sender = Sender.send(socket, "beat:ok:1");
@@ -73,8 +76,8 @@ class ObserverTest
                 throw new IllegalStateException("sink broke");
             }
         };
-        final Observer observer = Observer.start(ObserverConfig.builder(socket, 1000).build(), failing,
-            selfStopped::countDown);
+        final Observer observer = Observer.start(TrackingConfig.builder(1000).build(), failing,
+            selfStopped::countDown, UdsListener.bind(socket, UdsListener.DEFAULT_SOCKET_MODE, 0));
         try
         {
             Sender.send(socket, "beat:ok:1");

@@ -1,33 +1,49 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.tracker.EvictionPolicy;
+import io.varta.watch.tracker.PidIndex;
 import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.tracker.Tracker;
 
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Immutable configuration of an {@link Observer}. Built with {@link #builder(Path, long)}; defaults are
- * the reference observer's.
+ * What the observer thread does with records, independent of where they come from: stall threshold, tracker
+ * capacity and eviction, admission rate limits, clock and namespace policy, loop budget and ring size. Where
+ * the records come from (socket paths, modes, buffer sizes, UDP addresses) is the listeners' configuration,
+ * in {@code ingress}; benchmarks and embedded users that feed the ring themselves need none of it.
+ *
+ * <p>This class is the one home of the tracking defaults and limits ({@code DEFAULT_*}, {@code MIN_*},
+ * {@code MAX_*}); the command line and its help text read them from here.
  *
  * <pre>{@code
- * ObserverConfig config = ObserverConfig.builder(Path.of("/run/varta.sock"), 500)
- *     .socketMode(0600)
+ * TrackingConfig config = TrackingConfig.builder(500)
+ *     .trackerCapacity(65_536)
  *     .build();
  * }</pre>
  *
  * <p>Immutable; any thread.
  */
-public final class ObserverConfig
+public final class TrackingConfig
 {
-    /** Smallest accepted stall threshold. */
-    public static final long MIN_THRESHOLD_MILLIS = 10;
+    /** Smallest accepted stall threshold ({@code --threshold-ms}). */
+    public static final long MIN_THRESHOLD_MILLIS = Tracker.MIN_THRESHOLD_NANOS / 1_000_000L;
+    /** Default ring capacity in records. */
+    public static final int DEFAULT_RING_CAPACITY = 1 << 14;
+    /** Default {@code --tracker-capacity}. */
+    public static final int DEFAULT_TRACKER_CAPACITY = Tracker.DEFAULT_CAPACITY;
+    /** Default {@code --eviction-scan-window}. */
+    public static final int DEFAULT_EVICTION_SCAN_WINDOW = Tracker.DEFAULT_SCAN_WINDOW;
+    /** Largest {@code --tracker-capacity} and {@code --eviction-scan-window} (the Linux pid_max ceiling). */
+    public static final int MAX_TRACKER_CAPACITY = PidIndex.MAX_CAPACITY;
+    /** Default {@code --iteration-budget-ms}. */
+    public static final long DEFAULT_ITERATION_BUDGET_MILLIS = 250;
+    /** Accepted {@code --iteration-budget-ms} range. */
+    public static final long MIN_ITERATION_BUDGET_MILLIS = 50;
+    /** Accepted {@code --iteration-budget-ms} range. */
+    public static final long MAX_ITERATION_BUDGET_MILLIS = 60_000;
 
-    private final Path socketPath;
     private final long thresholdMillis;
-    private final int socketMode;
-    private final int udsRcvbufBytes;
     private final int ringCapacity;
     private final int trackerCapacity;
     private final int evictionScanWindow;
@@ -40,12 +56,9 @@ public final class ObserverConfig
     private final boolean strictNamespaceCheck;
     private final long iterationBudgetMillis;
 
-    private ObserverConfig(final Builder b)
+    private TrackingConfig(final Builder b)
     {
-        this.socketPath = b.socketPath;
         this.thresholdMillis = b.thresholdMillis;
-        this.socketMode = b.socketMode;
-        this.udsRcvbufBytes = b.udsRcvbufBytes;
         this.ringCapacity = b.ringCapacity;
         this.trackerCapacity = b.trackerCapacity;
         this.evictionScanWindow = b.evictionScanWindow;
@@ -60,33 +73,20 @@ public final class ObserverConfig
     }
 
     /**
-     * @param socketPath where to bind the Unix datagram socket
-     * @param thresholdMillis per-pid silence before a stall, at least {@value #MIN_THRESHOLD_MILLIS}
+     * Any thread.
+     *
+     * @param thresholdMillis per-pid silence before a stall, at least {@link #MIN_THRESHOLD_MILLIS}
      * @return a builder with the reference defaults
+     * @throws IllegalArgumentException for a threshold below the minimum
      */
-    public static Builder builder(final Path socketPath, final long thresholdMillis)
+    public static Builder builder(final long thresholdMillis)
     {
-        return new Builder(socketPath, thresholdMillis);
-    }
-
-    public Path socketPath()
-    {
-        return socketPath;
+        return new Builder(thresholdMillis);
     }
 
     public long thresholdMillis()
     {
         return thresholdMillis;
-    }
-
-    public int socketMode()
-    {
-        return socketMode;
-    }
-
-    public int udsRcvbufBytes()
-    {
-        return udsRcvbufBytes;
     }
 
     public int ringCapacity()
@@ -149,13 +149,10 @@ public final class ObserverConfig
     /** Mutable builder; use from one thread. */
     public static final class Builder
     {
-        private final Path socketPath;
         private final long thresholdMillis;
-        private int socketMode = 0600;
-        private int udsRcvbufBytes = 1 << 20;
-        private int ringCapacity = 1 << 14;
-        private int trackerCapacity = Tracker.DEFAULT_CAPACITY;
-        private int evictionScanWindow = Tracker.DEFAULT_SCAN_WINDOW;
+        private int ringCapacity = DEFAULT_RING_CAPACITY;
+        private int trackerCapacity = DEFAULT_TRACKER_CAPACITY;
+        private int evictionScanWindow = DEFAULT_EVICTION_SCAN_WINDOW;
         private EvictionPolicy evictionPolicy = EvictionPolicy.STRICT;
         private long maxBeatRate = RateLimiter.DEFAULT_MAX_BEAT_RATE;
         private long globalBeatRate = RateLimiter.DEFAULT_GLOBAL_RATE;
@@ -163,31 +160,16 @@ public final class ObserverConfig
         private boolean boottimeClock;
         private boolean allowCrossNamespaceAgents;
         private boolean strictNamespaceCheck;
-        private long iterationBudgetMillis = 250;
+        private long iterationBudgetMillis = DEFAULT_ITERATION_BUDGET_MILLIS;
 
-        private Builder(final Path socketPath, final long thresholdMillis)
+        private Builder(final long thresholdMillis)
         {
-            this.socketPath = Objects.requireNonNull(socketPath, "socketPath");
             if (thresholdMillis < MIN_THRESHOLD_MILLIS)
             {
-                throw new IllegalArgumentException("--threshold-ms: " + thresholdMillis
-                    + " is below the minimum allowed value (10 ms)");
+                throw new IllegalArgumentException("stall threshold " + thresholdMillis
+                    + " ms is below the minimum of " + MIN_THRESHOLD_MILLIS + " ms");
             }
             this.thresholdMillis = thresholdMillis;
-        }
-
-        /** File mode of the socket (default 0600). */
-        public Builder socketMode(final int mode)
-        {
-            this.socketMode = mode;
-            return this;
-        }
-
-        /** SO_RCVBUF request in bytes; 0 keeps the kernel default (default 1 MiB). */
-        public Builder udsRcvbufBytes(final int bytes)
-        {
-            this.udsRcvbufBytes = bytes;
-            return this;
         }
 
         /** Ring capacity in records, a power of two (default 16384). */
@@ -249,9 +231,9 @@ public final class ObserverConfig
             return this;
         }
 
-        public ObserverConfig build()
+        public TrackingConfig build()
         {
-            return new ObserverConfig(this);
+            return new TrackingConfig(this);
         }
     }
 }
