@@ -6,6 +6,7 @@ import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.event.ObserverEvents;
+import io.varta.watch.event.Stall;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.tracker.ObserverClock;
 
@@ -161,9 +162,10 @@ public final class RingStallLatencyHarness
         }
 
         @Override
-        public void onStall(final long nowNanos, final long pid, final long lastNonce)
+        public void onStall(final Stall stall)
         {
-            if (2 != lastNonce)
+            final long pid = stall.pid();
+            if (2 != stall.lastNonce())
             {
                 return; // a round-1 stall (the warm-up round took longer than the threshold)
             }

@@ -1,11 +1,9 @@
 package io.varta.watch.event;
 
-import io.varta.watch.event.MismatchReason;
-
 import java.util.List;
 
 /**
- * Hands every event to several sinks in order (export file, diagnostics, later metrics and recovery).
+ * Hands every event to several sinks in order (export file, diagnostics, later recovery and the audit log).
  *
  * <p>Threading: observer thread only, like every {@link ObserverEvents}. Allocates nothing per event.
  */
@@ -29,11 +27,11 @@ public final class EventFanOut implements ObserverEvents
     }
 
     @Override
-    public void onStall(final long nowNanos, final long pid, final long lastNonce)
+    public void onStall(final Stall stall)
     {
         for (final ObserverEvents sink : sinks)
         {
-            sink.onStall(nowNanos, pid, lastNonce);
+            sink.onStall(stall);
         }
     }
 

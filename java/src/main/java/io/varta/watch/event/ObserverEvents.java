@@ -1,10 +1,8 @@
 package io.varta.watch.event;
 
-import io.varta.watch.event.MismatchReason;
-
 /**
  * What the observer reports, one call per outcome, in the order it happened. Implementations are sinks
- * (export file, metrics, recovery, audit log).
+ * (export file, diagnostics, later recovery and the audit log); metrics read published counters instead.
  *
  * <p>Threading: every method is called on the observer thread only, so implementations need no locking
  * for their own state, and must not block for long (a slow sink delays stall detection). No method may
@@ -19,8 +17,8 @@ public interface ObserverEvents
     {
     }
 
-    /** A tracked pid went silent for at least the threshold (once per silence). */
-    default void onStall(final long nowNanos, final long pid, final long lastNonce)
+    /** A tracked pid went silent for at least the threshold (once per silence); the verdict's details. */
+    default void onStall(final Stall stall)
     {
     }
 

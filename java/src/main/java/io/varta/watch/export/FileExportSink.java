@@ -1,6 +1,7 @@
 package io.varta.watch.export;
 
 import io.varta.watch.event.MismatchReason;
+import io.varta.watch.event.Stall;
 
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.vlp.DecodeError;
@@ -27,9 +28,9 @@ public final class FileExportSink implements ObserverEvents
     }
 
     @Override
-    public void onStall(final long nowNanos, final long pid, final long lastNonce)
+    public void onStall(final Stall stall)
     {
-        exporter.stall(nowNanos, pid, lastNonce);
+        exporter.stall(stall.stallNanos(), stall.pid(), stall.lastNonce());
     }
 
     @Override

@@ -270,6 +270,8 @@ public final class VartaMetrics
             }).build());
         counter("varta_frame_namespace_mismatch_total", "Frames dropped because the sender is in another pid namespace.",
             () -> get(IngestCounter.NAMESPACE_MISMATCH));
+        counter("varta_origin_conflict_total", "Frames dropped because their pid is tracked from a stronger trust origin.",
+            () -> get(IngestCounter.ORIGIN_CONFLICT));
         counter("varta_tracker_pid_recycle_total", "Tracked pids found reused by a new process (slot reset or retired).",
             () -> get(IngestCounter.PID_RECYCLES));
         counter("varta_truncated_datagrams_total", "Datagrams of the wrong size.",

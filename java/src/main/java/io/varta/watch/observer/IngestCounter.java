@@ -21,6 +21,8 @@ public enum IngestCounter
     RATE_LIMITED_GLOBAL(true),
     /** Valid frames from a sender in another pid namespace ({@code namespace_conflict}). */
     NAMESPACE_MISMATCH(true),
+    /** Valid frames for a pid pinned to a stronger trust origin ({@code origin_conflict}). */
+    ORIGIN_CONFLICT(true),
     DECODE_BAD_MAGIC(true),
     DECODE_BAD_VERSION(true),
     DECODE_BAD_CRC(true),

@@ -1,20 +1,12 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.event.ObserverEvents;
-
-import io.varta.watch.event.MismatchReason;
+import io.varta.watch.event.Stall;
 import io.varta.watch.ingress.Receiver;
-import io.varta.watch.nativeio.RecordHandler;
 import io.varta.watch.nativeio.Ring;
-import io.varta.watch.nativeio.RingDescriptor;
-import io.varta.watch.nativeio.RingRecord;
 import io.varta.watch.nativeio.ThreadScheduling;
-import io.varta.watch.tracker.BeatOrigin;
-import io.varta.watch.tracker.BeatOutcome;
 import io.varta.watch.tracker.ObserverClock;
-import io.varta.watch.tracker.PidIndex;
 import io.varta.watch.tracker.ProcessIdentity;
-import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.tracker.Tracker;
 import io.varta.watch.tracker.TrackerCounter;
 import io.varta.watch.tracker.TrackerListener;
@@ -23,20 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 
 /**
- * The observer thread's loop: drain the ring in batches, turn each record into exactly one outcome
- * (decode error, credential refusal, pid mismatch, rate limit, namespace conflict, or a tracker
- * decision), raise due stalls, and sleep until the next stall deadline or the next record.
- *
- * <p>Per valid frame, in order: kernel pid check (frame pid must equal the sender's pid), per-pid and
- * global rate limits, identity of a pid seen for the first time (its {@code /proc} start time and pid
- * namespace; cross-namespace senders are refused unless allowed), then the tracker's nonce rules.
- * {@code /proc} is read when a pid is first seen and again only when a known pid's frame is out of
- * order (a restarted process reusing the pid starts again at nonce 1), never per frame.
+ * The observer thread's loop: drain the ring in batches through {@link Admission} (which turns each record
+ * into exactly one outcome), raise due stalls, publish state for other threads, and sleep until the next
+ * stall deadline or the next record.
  *
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
  */
-public final class ObserverLoop implements Runnable, RecordHandler, TrackerListener
+public final class ObserverLoop implements Runnable, TrackerListener
 {
     /** Records handed over per drain call: bounds the time between stall checks under load. */
     static final int BATCH_LIMIT = 1024;
@@ -49,12 +35,7 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     private final IngestCounters counters;
     private final ObserverClock clock;
     private final Tracker tracker;
-    private final RateLimiter rateLimiter;
-    private final ProcessIdentity identity;
-    private final long ownNsInode;
-    private final boolean allowCrossNamespace;
-    private final boolean strictNamespaceCheck;
-    private final long observerUid;
+    private final Admission admission;
     private final long[] trackerCounters = new long[TrackerCounter.COUNT];
     private final DurationHistogram iterationHistogram = new DurationHistogram();
     private final PidSnapshotPublisher pidSnapshots = new PidSnapshotPublisher();
@@ -64,8 +45,6 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     private volatile boolean stopRequested;
     private volatile String fatalError;
     private long nowNanos;
-    private long batchFirstRecvNanos;
-    private long batchLastRecvNanos;
 
     /**
      * Any thread may construct; {@link #run()} then belongs to one observer thread.
@@ -89,16 +68,11 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         this.events = events;
         this.counters = counters;
         this.clock = clock;
-        this.observerUid = observerUid;
         this.tracker = new Tracker(config.trackerCapacity(), TimeUnit.MILLISECONDS.toNanos(config.thresholdMillis()),
             config.evictionPolicy(), config.evictionScanWindow(), this);
-        this.rateLimiter = new RateLimiter(tracker, config.maxBeatRate(), config.globalBeatRate(),
-            config.globalBeatBurst());
-        this.identity = new ProcessIdentity();
+        final ProcessIdentity identity = new ProcessIdentity();
         this.tracker.setStartTimeProbe(identity.startTimeProbe());
-        this.ownNsInode = identity.ownNsInode();
-        this.allowCrossNamespace = config.allowCrossNamespaceAgents();
-        this.strictNamespaceCheck = config.strictNamespaceCheck();
+        this.admission = new Admission(config, tracker, identity, events, counters, observerUid);
         this.iterationBudgetNanos = TimeUnit.MILLISECONDS.toNanos(config.iterationBudgetMillis());
     }
 
@@ -150,7 +124,10 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
                 sleepUntilNextDeadline();
             }
         }
-        drainOnce(); // what the receiver already published is accounted for before shutdown
+        while (drainOnce() > 0)
+        {
+            // every record the (stopped) receiver published is accounted for before shutdown
+        }
         tracker.pollStalls(nowNanos);
         publishTrackerState();
         events.onShutdown(clock.nowNanos());
@@ -190,201 +167,26 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
     public int drainOnce()
     {
         nowNanos = clock.nowNanos();
-        batchFirstRecvNanos = 0;
+        admission.beginBatch(nowNanos);
         final long waiting = ring.available();
         if (waiting > ringHighWater)
         {
             ringHighWater = waiting;
             counters.set(IngestCounter.RING_OCCUPANCY_HIGH_WATER, waiting);
         }
-        final int drained = ring.drain(this, BATCH_LIMIT);
+        final int drained = ring.drain(admission, BATCH_LIMIT);
+        if (null != admission.fatalError() && null == fatalError)
+        {
+            fatalError = admission.fatalError();
+            stopRequested = true;
+        }
         if (drained > 0)
         {
-            counters.publishReceiveWindow(batchFirstRecvNanos, batchLastRecvNanos);
+            counters.publishReceiveWindow(admission.batchFirstRecvNanos(), admission.batchLastRecvNanos());
             counters.increment(IngestCounter.BATCHES);
             events.onBatchEnd(nowNanos);
         }
         return drained;
-    }
-
-    /** Observer thread, inside {@link Ring#drain}: one record, one outcome. */
-    @Override
-    public void onRecord(final RingRecord record)
-    {
-        final int kind = record.kind();
-        if (RingDescriptor.KIND_IO_ERROR == kind)
-        {
-            counters.increment(IngestCounter.IO_ERRORS);
-            events.onIoError(nowNanos, "uds receive failed: errno " + record.detailA());
-            return;
-        }
-        counters.increment(IngestCounter.DATAGRAMS);
-        if (0 == batchFirstRecvNanos)
-        {
-            batchFirstRecvNanos = record.recvNanos();
-        }
-        batchLastRecvNanos = record.recvNanos();
-
-        switch (kind)
-        {
-            case RingDescriptor.KIND_BEAT:
-                onFrame(record);
-                break;
-            case RingDescriptor.KIND_DECODE_ERROR:
-                if (countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode())))
-                {
-                    events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
-                }
-                break;
-            case RingDescriptor.KIND_WRONG_LENGTH:
-                counters.increment(IngestCounter.WRONG_LENGTH);
-                break;
-            case RingDescriptor.KIND_NO_CREDENTIALS:
-                if (countRejected(IngestCounter.NO_CREDENTIALS))
-                {
-                    events.onIoError(nowNanos, "kernel did not attach peer credentials");
-                }
-                break;
-            case RingDescriptor.KIND_UID_MISMATCH:
-                if (countRejected(IngestCounter.UID_MISMATCH))
-                {
-                    events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
-                        + record.peerUid() + ", expected uid " + observerUid);
-                }
-                break;
-            case RingDescriptor.KIND_CTRUNC:
-                if (countRejected(IngestCounter.CONTROL_TRUNCATED))
-                {
-                    events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
-                }
-                break;
-            default:
-                throw new IllegalStateException("unknown ring record kind " + kind);
-        }
-    }
-
-    private void onFrame(final RingRecord record)
-    {
-        final long pid = record.framePid();
-        if (pid != Integer.toUnsignedLong(record.peerPid()))
-        {
-            if (countRejected(IngestCounter.AUTH_FAILURES))
-            {
-                events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
-            }
-            return;
-        }
-        final long nonce = record.nonce();
-        final int admission = rateLimiter.admit(pid, Tracker.NONCE_TERMINAL == nonce, BeatOrigin.KERNEL_ATTESTED,
-            nowNanos);
-        if (RateLimiter.ADMITTED != admission)
-        {
-            counters.increment(RateLimiter.PER_PID == admission
-                ? IngestCounter.RATE_LIMITED_PER_PID : IngestCounter.RATE_LIMITED_GLOBAL);
-            return;
-        }
-
-        final int slot = tracker.slotOf(pid);
-        final boolean firstSeen = PidIndex.MISSING == slot;
-        long startTime = ProcessIdentity.NOT_READ; // a known pid keeps its pinned identity: no /proc read
-        long nsInode = ProcessIdentity.NOT_READ;
-        if (firstSeen)
-        {
-            identity.read(pid);
-            startTime = identity.startTime();
-            nsInode = identity.nsInode();
-            if (crossesNamespace(nsInode) && !allowCrossNamespace)
-            {
-                reportNamespaceConflict(pid);
-                return;
-            }
-        }
-        int outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos,
-            BeatOrigin.KERNEL_ATTESTED, startTime, nsInode);
-        if (!firstSeen && isOutOfOrder(outcome))
-        {
-            // A restarted process that reuses the pid begins again at nonce 1: check its start time.
-            identity.read(pid);
-            if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != tracker.startTime(slot))
-            {
-                outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos,
-                    BeatOrigin.KERNEL_ATTESTED, identity.startTime(), identity.nsInode());
-            }
-        }
-        countAndReport(outcome, pid, record);
-    }
-
-    private static boolean isOutOfOrder(final int outcome)
-    {
-        final int code = BeatOutcome.code(outcome);
-        return BeatOutcome.OUT_OF_ORDER == code || BeatOutcome.TERMINAL_OUT_OF_ORDER == code;
-    }
-
-    private void countAndReport(final int outcome, final long pid, final RingRecord record)
-    {
-        if (BeatOutcome.isAccepted(outcome))
-        {
-            counters.increment(IngestCounter.BEATS);
-            events.onBeat(nowNanos, pid, record.nonce(), record.status(), record.payload());
-            return;
-        }
-        switch (BeatOutcome.code(outcome))
-        {
-            case BeatOutcome.CAPACITY_REFUSED:
-                counters.increment(IngestCounter.CAPACITY_REFUSED);
-                break;
-            case BeatOutcome.NAMESPACE_CONFLICT:
-                reportNamespaceConflict(pid);
-                break;
-            case BeatOutcome.ORIGIN_CONFLICT:
-                // Only UDS beats exist today, all kernel-attested: an origin conflict cannot happen yet.
-                throw new IllegalStateException("origin conflict on a kernel-attested beat for pid " + pid);
-            default:
-                counters.increment(IngestCounter.OUT_OF_ORDER);
-                break;
-        }
-    }
-
-    private boolean crossesNamespace(final long peerNsInode)
-    {
-        if (ProcessIdentity.UNKNOWN == peerNsInode)
-        {
-            return false;
-        }
-        return ProcessIdentity.UNKNOWN == ownNsInode || peerNsInode != ownNsInode;
-    }
-
-    /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
-    private void reportNamespaceConflict(final long pid)
-    {
-        if (countRejected(IngestCounter.NAMESPACE_MISMATCH))
-        {
-            events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
-        }
-        if (strictNamespaceCheck)
-        {
-            fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
-            stopRequested = true;
-        }
-    }
-
-    /**
-     * A refused frame spends a global token like an admitted one. With a token it is counted under its own
-     * outcome and reported (export line, log); with the bucket empty it is counted as globally rate limited
-     * and dropped without an event, as the reference does, so a flood of bad frames cannot flood the
-     * export file either.
-     *
-     * @return true if the caller should report the event
-     */
-    private boolean countRejected(final IngestCounter outcome)
-    {
-        if (rateLimiter.chargeRejected(nowNanos))
-        {
-            counters.increment(outcome);
-            return true;
-        }
-        counters.increment(IngestCounter.RATE_LIMITED_GLOBAL);
-        return false;
     }
 
     // TrackerListener: called by the tracker on this thread during beat() and pollStalls().
@@ -394,13 +196,15 @@ public final class ObserverLoop implements Runnable, RecordHandler, TrackerListe
         final long stallNanos)
     {
         counters.increment(IngestCounter.STALLS);
-        events.onStall(stallNanos, pid, lastNonce);
+        final long nsInode = tracker.nsInode(slot);
+        events.onStall(new Stall(stallNanos, pid, lastNonce, lastBeatNanos, tracker.origin(slot),
+            tracker.startTime(slot), nsInode, admission.crossesNamespace(nsInode)));
     }
 
     @Override
     public void onEviction(final long pid)
     {
-        events.onEviction(nowNanos, pid);
+        events.onEviction(admission.eventNanos(), pid);
     }
 
     @Override

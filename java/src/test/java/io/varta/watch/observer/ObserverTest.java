@@ -1,6 +1,7 @@
 package io.varta.watch.observer;
 
 import io.varta.watch.event.ObserverEvents;
+import io.varta.watch.event.Stall;
 import io.varta.watch.ingress.UdsListener;
 
 import io.varta.watch.testsupport.Sender;
@@ -39,7 +40,7 @@ class ObserverTest
             }
 
             @Override
-            public void onStall(final long nowNanos, final long pid, final long lastNonce)
+            public void onStall(final Stall stall)
             {
                 stalled.countDown();
             }
