@@ -1,5 +1,8 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.export.FileExporter;
+import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
@@ -29,20 +32,6 @@ import java.util.function.Function;
  */
 public final class CommandLineParser
 {
-    /** Smallest {@code --threshold-ms}. */
-    public static final long MIN_THRESHOLD_MS = 10;
-    /** Smallest {@code --shutdown-grace-ms}. */
-    public static final long MIN_SHUTDOWN_GRACE_MS = 100;
-    /** Smallest {@code --export-file-max-bytes}. */
-    public static final long MIN_EXPORT_FILE_MAX_BYTES = 4096;
-    /** Accepted {@code --iteration-budget-ms} range. */
-    public static final long MIN_ITERATION_BUDGET_MS = 50;
-    /** Accepted {@code --iteration-budget-ms} range. */
-    public static final long MAX_ITERATION_BUDGET_MS = 60_000;
-    /** Accepted {@code --scrape-budget-ms} range. */
-    public static final long MIN_SCRAPE_BUDGET_MS = 50;
-    /** Accepted {@code --scrape-budget-ms} range. */
-    public static final long MAX_SCRAPE_BUDGET_MS = 60_000;
     /** The reference's PromAddrRequiresToken text. */
     static final String PROM_ADDR_REQUIRES_TOKEN = "--prom-addr requires --prom-token-file: /metrics has no"
         + " anonymous access. Create a token with `openssl rand -hex 32 > /etc/varta/prom.token && chmod 600"
@@ -50,13 +39,16 @@ public final class CommandLineParser
     /** The reference's (odd) MutuallyExclusive text for a token file without an address. */
     static final String PROM_TOKEN_REQUIRES_ADDR =
         "--prom-token-file and (missing --prom-addr) are mutually exclusive";
-    /** Largest {@code --tracker-capacity} and {@code --eviction-scan-window} (Linux pid_max ceiling). */
-    public static final long MAX_TRACKER_CAPACITY = 4_194_304;
-    /** Smallest {@code --read-timeout-ms}. */
-    public static final long MIN_READ_TIMEOUT_MS = 1;
-    /** Largest {@code --read-timeout-ms}: half of the reference's 2000 ms Poll-stage abort. */
-    public static final long MAX_READ_TIMEOUT_MS = 1_000;
-
+    private static final long MIN_THRESHOLD_MS = TrackingConfig.MIN_THRESHOLD_MILLIS;
+    private static final long MAX_TRACKER_CAPACITY = TrackingConfig.MAX_TRACKER_CAPACITY;
+    private static final long MIN_ITERATION_BUDGET_MS = TrackingConfig.MIN_ITERATION_BUDGET_MILLIS;
+    private static final long MAX_ITERATION_BUDGET_MS = TrackingConfig.MAX_ITERATION_BUDGET_MILLIS;
+    private static final long MIN_SCRAPE_BUDGET_MS = MetricsEndpoint.MIN_SCRAPE_BUDGET_MILLIS;
+    private static final long MAX_SCRAPE_BUDGET_MS = MetricsEndpoint.MAX_SCRAPE_BUDGET_MILLIS;
+    private static final long MIN_EXPORT_FILE_MAX_BYTES = FileExporter.MIN_MAX_BYTES;
+    private static final long MIN_SHUTDOWN_GRACE_MS = Options.MIN_SHUTDOWN_GRACE_MS;
+    private static final long MIN_READ_TIMEOUT_MS = Options.MIN_READ_TIMEOUT_MS;
+    private static final long MAX_READ_TIMEOUT_MS = Options.MAX_READ_TIMEOUT_MS;
     private static final long U64 = -1L;
 
     private CommandLineParser()

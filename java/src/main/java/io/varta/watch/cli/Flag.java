@@ -1,12 +1,21 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.UdsListener;
+import io.varta.watch.metrics.IpRateLimiter;
+import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.tracker.RateLimiter;
+
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The complete command-line surface of the reference observer, one row per flag: name, whether it
- * takes a value, whether this build supports it yet, and its help text. Later capabilities switch a
+ * takes a value, whether this build supports it yet, and its help text. Defaults and limits in the help
+ * text are read from the component that owns them (never restated here), so the help, docs/FLAGS.md
+ * (generated from the help) and the running code cannot disagree. Later capabilities switch a
  * row from {@link FlagStatus#NOT_YET_SUPPORTED} to {@link FlagStatus#SUPPORTED} and add the
  * conversion in {@link CommandLineParser}.
  *
@@ -18,14 +27,15 @@ public enum Flag
     SOCKET("--socket", "PATH", FlagStatus.SUPPORTED, "REQUIRED",
         "Path of the Unix datagram socket agents send beats to."),
     THRESHOLD_MS("--threshold-ms", "MS", FlagStatus.SUPPORTED, "REQUIRED",
-        "Silence window per pid before a stall is reported (minimum 10)."),
+        "Silence window per pid before a stall is reported (minimum " + TrackingConfig.MIN_THRESHOLD_MILLIS + ")."),
 
     // ---- UDS ingress ---------------------------------------------------------------------------
-    SOCKET_MODE("--socket-mode", "OCTAL", FlagStatus.SUPPORTED, "0600",
+    SOCKET_MODE("--socket-mode", "OCTAL", FlagStatus.SUPPORTED, octal(UdsListener.DEFAULT_SOCKET_MODE),
         "Permission bits applied to the socket after bind (600, 0600, 0o600)."),
-    READ_TIMEOUT_MS("--read-timeout-ms", "MS", FlagStatus.SUPPORTED, "100",
-        "UDS read timeout; range 1..1000 (at most half of --self-watchdog-secs when set)."),
-    UDS_RCVBUF_BYTES("--uds-rcvbuf-bytes", "BYTES", FlagStatus.SUPPORTED, "1048576",
+    READ_TIMEOUT_MS("--read-timeout-ms", "MS", FlagStatus.SUPPORTED, Options.DEFAULT_READ_TIMEOUT_MS,
+        "UDS read timeout; range " + Options.MIN_READ_TIMEOUT_MS + ".." + Options.MAX_READ_TIMEOUT_MS
+            + " (at most half of --self-watchdog-secs when set)."),
+    UDS_RCVBUF_BYTES("--uds-rcvbuf-bytes", "BYTES", FlagStatus.SUPPORTED, UdsListener.DEFAULT_RCVBUF_BYTES,
         "SO_RCVBUF requested on the socket; 0 keeps the kernel default (max 2147483647)."),
 
     // ---- UDP ingress ---------------------------------------------------------------------------
@@ -80,15 +90,17 @@ public enum Flag
         "Capture the recovery child's stdout and stderr into the audit log."),
     RECOVERY_CAPTURE_BYTES("--recovery-capture-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED, "4096",
         "Cap on captured child output (1..1048576)."),
-    SHUTDOWN_GRACE_MS("--shutdown-grace-ms", "MS", FlagStatus.SUPPORTED, "5000",
-        "How long shutdown waits for recovery children after killing them (minimum 100, max 60000)."),
+    SHUTDOWN_GRACE_MS("--shutdown-grace-ms", "MS", FlagStatus.SUPPORTED, Options.DEFAULT_SHUTDOWN_GRACE_MS,
+        "How long shutdown waits for recovery children after killing them (minimum "
+            + Options.MIN_SHUTDOWN_GRACE_MS + ", max 60000)."),
 
     // ---- export file ---------------------------------------------------------------------------
     EXPORT_FILE("--export-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Append one tab-separated line per event to this file."),
     EXPORT_FILE_MAX_BYTES("--export-file-max-bytes", "BYTES", FlagStatus.SUPPORTED, "none (unbounded)",
-        "Rotate the export file at this size, keeping 5 generations (minimum 4096)."),
-    EXPORT_FILE_SYNC_EVERY("--export-file-sync-every", "N", FlagStatus.SUPPORTED, "0",
+        "Rotate the export file at this size, keeping " + FileExporter.GENERATIONS + " generations (minimum "
+            + FileExporter.MIN_MAX_BYTES + ")."),
+    EXPORT_FILE_SYNC_EVERY("--export-file-sync-every", "N", FlagStatus.SUPPORTED, FileExporter.DEFAULT_SYNC_EVERY,
         "Flush and fdatasync the export file every N lines; 0 flushes only when the buffer fills."),
 
     // ---- metrics -------------------------------------------------------------------------------
@@ -96,30 +108,32 @@ public enum Flag
         "Serve Prometheus /metrics on this address (requires --prom-token-file)."),
     PROM_TOKEN_FILE("--prom-token-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Bearer token for /metrics: 64 hex characters, mode 0600."),
-    PROM_RATE_LIMIT_PER_SEC("--prom-rate-limit-per-sec", "N", FlagStatus.SUPPORTED, "5",
+    PROM_RATE_LIMIT_PER_SEC("--prom-rate-limit-per-sec", "N", FlagStatus.SUPPORTED, IpRateLimiter.DEFAULT_PER_SEC,
         "Connections per second refilled per client IP."),
-    PROM_RATE_LIMIT_BURST("--prom-rate-limit-burst", "N", FlagStatus.SUPPORTED, "10",
+    PROM_RATE_LIMIT_BURST("--prom-rate-limit-burst", "N", FlagStatus.SUPPORTED, IpRateLimiter.DEFAULT_BURST,
         "Connection burst per client IP; 0 disables the per-IP limit."),
-    SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.SUPPORTED, "250",
-        "Soft time budget for serving one scrape; slower ones are counted (50..60000)."),
+    SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.SUPPORTED, MetricsEndpoint.DEFAULT_SCRAPE_BUDGET_MILLIS,
+        "Soft time budget for serving one scrape; slower ones are counted (" + MetricsEndpoint.MIN_SCRAPE_BUDGET_MILLIS
+            + ".." + MetricsEndpoint.MAX_SCRAPE_BUDGET_MILLIS + ")."),
 
     // ---- admission and tracking ----------------------------------------------------------------
-    MAX_BEAT_RATE("--max-beat-rate", "N", FlagStatus.SUPPORTED, "100",
+    MAX_BEAT_RATE("--max-beat-rate", "N", FlagStatus.SUPPORTED, RateLimiter.DEFAULT_MAX_BEAT_RATE,
         "Beats per second accepted per pid; 0 disables the limit."),
-    GLOBAL_BEAT_RATE("--global-beat-rate", "N", FlagStatus.SUPPORTED, "5000",
+    GLOBAL_BEAT_RATE("--global-beat-rate", "N", FlagStatus.SUPPORTED, RateLimiter.DEFAULT_GLOBAL_RATE,
         "Frames per second accepted from all senders together; 0 disables the limit."),
-    GLOBAL_BEAT_BURST("--global-beat-burst", "N", FlagStatus.SUPPORTED, "10000",
+    GLOBAL_BEAT_BURST("--global-beat-burst", "N", FlagStatus.SUPPORTED, RateLimiter.DEFAULT_GLOBAL_BURST,
         "Burst size of the global limit; 0 disables the limit."),
-    TRACKER_CAPACITY("--tracker-capacity", "N", FlagStatus.SUPPORTED, "256",
-        "Maximum number of tracked pids (1..4194304)."),
-    EVICTION_SCAN_WINDOW("--eviction-scan-window", "N", FlagStatus.SUPPORTED, "256",
-        "Slots examined when looking for an eviction victim (1..4194304)."),
+    TRACKER_CAPACITY("--tracker-capacity", "N", FlagStatus.SUPPORTED, TrackingConfig.DEFAULT_TRACKER_CAPACITY,
+        "Maximum number of tracked pids (1.." + TrackingConfig.MAX_TRACKER_CAPACITY + ")."),
+    EVICTION_SCAN_WINDOW("--eviction-scan-window", "N", FlagStatus.SUPPORTED, TrackingConfig.DEFAULT_EVICTION_SCAN_WINDOW,
+        "Slots examined when looking for an eviction victim (1.." + TrackingConfig.MAX_TRACKER_CAPACITY + ")."),
     TRACKER_EVICTION_POLICY("--tracker-eviction-policy", "strict|balanced", FlagStatus.SUPPORTED, "strict",
         "What happens to a new pid when the tracker is full."),
     CLOCK_SOURCE("--clock-source", "monotonic|boottime", FlagStatus.SUPPORTED, "monotonic",
         "Observer clock; boottime keeps counting through suspend."),
-    ITERATION_BUDGET_MS("--iteration-budget-ms", "MS", FlagStatus.SUPPORTED, "250",
-        "Soft time budget of one observer loop iteration (50..60000)."),
+    ITERATION_BUDGET_MS("--iteration-budget-ms", "MS", FlagStatus.SUPPORTED, TrackingConfig.DEFAULT_ITERATION_BUDGET_MILLIS,
+        "Soft time budget of one observer loop iteration (" + TrackingConfig.MIN_ITERATION_BUDGET_MILLIS + ".."
+            + TrackingConfig.MAX_ITERATION_BUDGET_MILLIS + ")."),
     ALLOW_CROSS_NAMESPACE_AGENTS("--allow-cross-namespace-agents", null, FlagStatus.SUPPORTED, "off",
         "Accept beats from agents in another pid namespace."),
     STRICT_NAMESPACE_CHECK("--strict-namespace-check", null, FlagStatus.SUPPORTED, "off",
@@ -187,6 +201,16 @@ public enum Flag
         this.replacement = null;
     }
 
+    Flag(
+        final String flagName,
+        final String valueName,
+        final FlagStatus status,
+        final long defaultValue,
+        final String description)
+    {
+        this(flagName, valueName, status, Long.toString(defaultValue), description);
+    }
+
     Flag(final String flagName, final String replacement)
     {
         this.flagName = flagName;
@@ -195,6 +219,12 @@ public enum Flag
         this.defaultText = "";
         this.description = "";
         this.replacement = replacement;
+    }
+
+    /** Help text of a file mode: {@code 0600}. */
+    private static String octal(final int mode)
+    {
+        return String.format("%04o", mode);
     }
 
     /**

@@ -1,6 +1,12 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.UdsListener;
+import io.varta.watch.metrics.IpRateLimiter;
+import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.EvictionPolicy;
+import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.log.LogFormat;
 
 import java.net.InetSocketAddress;
@@ -21,34 +27,19 @@ import java.util.OptionalLong;
  */
 public final class Options
 {
-    /** Default {@code --socket-mode}: 0600. */
-    public static final int DEFAULT_SOCKET_MODE = 0600;
-    /** Default {@code --read-timeout-ms}. */
+    // Defaults and limits owned by the command line itself (the flags only it interprets); every other
+    // default lives with the component that uses the value and is referenced from Builder and Flag.
+
+    /** Default {@code --read-timeout-ms} (validated only: the socket is non-blocking). */
     public static final long DEFAULT_READ_TIMEOUT_MS = 100;
-    /** Default {@code --uds-rcvbuf-bytes}. */
-    public static final long DEFAULT_UDS_RCVBUF_BYTES = 1_048_576;
-    /** Default {@code --export-file-sync-every}. */
-    public static final long DEFAULT_EXPORT_FILE_SYNC_EVERY = 0;
-    /** Default {@code --max-beat-rate}. */
-    public static final long DEFAULT_MAX_BEAT_RATE = 100;
-    /** Default {@code --global-beat-rate}. */
-    public static final long DEFAULT_GLOBAL_BEAT_RATE = 5_000;
-    /** Default {@code --global-beat-burst}. */
-    public static final long DEFAULT_GLOBAL_BEAT_BURST = 10_000;
-    /** Default {@code --tracker-capacity}. */
-    public static final int DEFAULT_TRACKER_CAPACITY = 256;
-    /** Default {@code --eviction-scan-window}. */
-    public static final int DEFAULT_EVICTION_SCAN_WINDOW = 256;
-    /** Default {@code --iteration-budget-ms}. */
-    public static final long DEFAULT_ITERATION_BUDGET_MS = 250;
-    /** Default {@code --prom-rate-limit-per-sec}. */
-    public static final long DEFAULT_PROM_RATE_LIMIT_PER_SEC = 5;
-    /** Default {@code --prom-rate-limit-burst}. */
-    public static final long DEFAULT_PROM_RATE_LIMIT_BURST = 10;
-    /** Default {@code --scrape-budget-ms}. */
-    public static final long DEFAULT_SCRAPE_BUDGET_MS = 250;
+    /** Smallest {@code --read-timeout-ms}. */
+    public static final long MIN_READ_TIMEOUT_MS = 1;
+    /** Largest {@code --read-timeout-ms}: half of the reference's 2000 ms Poll-stage abort. */
+    public static final long MAX_READ_TIMEOUT_MS = 1_000;
     /** Default {@code --shutdown-grace-ms}. */
     public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+    /** Smallest {@code --shutdown-grace-ms}. */
+    public static final long MIN_SHUTDOWN_GRACE_MS = 100;
 
     private final Path socket;
     private final long thresholdMs;
@@ -290,25 +281,25 @@ public final class Options
     {
         Path socket;
         Long thresholdMs;
-        int socketMode = DEFAULT_SOCKET_MODE;
+        int socketMode = UdsListener.DEFAULT_SOCKET_MODE;
         long readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
-        long udsRcvbufBytes = DEFAULT_UDS_RCVBUF_BYTES;
+        long udsRcvbufBytes = UdsListener.DEFAULT_RCVBUF_BYTES;
         Path exportFile;
         Long exportFileMaxBytes;
-        long exportFileSyncEvery = DEFAULT_EXPORT_FILE_SYNC_EVERY;
-        long maxBeatRate = DEFAULT_MAX_BEAT_RATE;
-        long globalBeatRate = DEFAULT_GLOBAL_BEAT_RATE;
-        long globalBeatBurst = DEFAULT_GLOBAL_BEAT_BURST;
-        long trackerCapacity = DEFAULT_TRACKER_CAPACITY;
-        long evictionScanWindow = DEFAULT_EVICTION_SCAN_WINDOW;
+        long exportFileSyncEvery = FileExporter.DEFAULT_SYNC_EVERY;
+        long maxBeatRate = RateLimiter.DEFAULT_MAX_BEAT_RATE;
+        long globalBeatRate = RateLimiter.DEFAULT_GLOBAL_RATE;
+        long globalBeatBurst = RateLimiter.DEFAULT_GLOBAL_BURST;
+        long trackerCapacity = TrackingConfig.DEFAULT_TRACKER_CAPACITY;
+        long evictionScanWindow = TrackingConfig.DEFAULT_EVICTION_SCAN_WINDOW;
         EvictionPolicy trackerEvictionPolicy = EvictionPolicy.STRICT;
         ClockSource clockSource = ClockSource.MONOTONIC;
-        long iterationBudgetMs = DEFAULT_ITERATION_BUDGET_MS;
+        long iterationBudgetMs = TrackingConfig.DEFAULT_ITERATION_BUDGET_MILLIS;
         InetSocketAddress promAddr;
         Path promTokenFile;
-        long promRateLimitPerSec = DEFAULT_PROM_RATE_LIMIT_PER_SEC;
-        long promRateLimitBurst = DEFAULT_PROM_RATE_LIMIT_BURST;
-        long scrapeBudgetMs = DEFAULT_SCRAPE_BUDGET_MS;
+        long promRateLimitPerSec = IpRateLimiter.DEFAULT_PER_SEC;
+        long promRateLimitBurst = IpRateLimiter.DEFAULT_BURST;
+        long scrapeBudgetMs = MetricsEndpoint.DEFAULT_SCRAPE_BUDGET_MILLIS;
         boolean allowCrossNamespaceAgents;
         boolean strictNamespaceCheck;
         Long shutdownAfterSecs;

@@ -64,6 +64,12 @@ public final class FileExporter implements AutoCloseable
 {
     /** Rotated generations kept: {@code PATH.1} .. {@code PATH.5}. */
     public static final int GENERATIONS = 5;
+    /** Default {@code --export-file-sync-every}: 0 = write out only when the buffer is full. */
+    public static final long DEFAULT_SYNC_EVERY = 0;
+    /**
+     * Smallest {@code --export-file-max-bytes}: a tiny cap would rotate on every line and shred the stream.
+     */
+    public static final long MIN_MAX_BYTES = 4096;
 
     /** In-memory buffer size, as the reference's default writer buffer. */
     static final int BUFFER_BYTES = 8192;

@@ -27,6 +27,10 @@ public final class IpRateLimiter
 {
     /** Most IPs tracked at once. */
     public static final int MAX_IPS = 1024;
+    /** Default {@code --prom-rate-limit-per-sec}: tokens refilled per second per client IP. */
+    public static final long DEFAULT_PER_SEC = 5;
+    /** Default {@code --prom-rate-limit-burst}: bucket size per client IP (0 disables the limit). */
+    public static final long DEFAULT_BURST = 10;
     private static final long EXPIRY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Bucket arithmetic in micro-tokens so slow refill rates still accrue. */

@@ -52,6 +52,12 @@ public final class MetricsEndpoint implements AutoCloseable
 {
     /** HTTP threads. */
     static final int THREADS = 2;
+    /** Default {@code --scrape-budget-ms}: serving a scrape longer than this is counted. */
+    public static final long DEFAULT_SCRAPE_BUDGET_MILLIS = 250;
+    /** Accepted {@code --scrape-budget-ms} range. */
+    public static final long MIN_SCRAPE_BUDGET_MILLIS = 50;
+    /** Accepted {@code --scrape-budget-ms} range. */
+    public static final long MAX_SCRAPE_BUDGET_MILLIS = 60_000;
 
     private final HttpServer server;
     /**

@@ -12,6 +12,7 @@ import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.PidSnapshot;
+import io.varta.watch.vlp.DecodeError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,14 +37,6 @@ import java.util.function.ToLongFunction;
  */
 public final class VartaMetrics
 {
-    /** {@code varta_decode_errors_total{kind}} labels in the reference's order, with their counters. */
-    private static final String[] DECODE_KINDS = {"bad_magic", "bad_version", "bad_status", "bad_pid",
-        "bad_timestamp", "bad_nonce", "stall_on_wire", "bad_crc"};
-    private static final IngestCounter[] DECODE_COUNTERS = {IngestCounter.DECODE_BAD_MAGIC,
-        IngestCounter.DECODE_BAD_VERSION, IngestCounter.DECODE_BAD_STATUS, IngestCounter.DECODE_BAD_PID,
-        IngestCounter.DECODE_BAD_TIMESTAMP, IngestCounter.DECODE_BAD_NONCE, IngestCounter.DECODE_STALL_ON_WIRE,
-        IngestCounter.DECODE_BAD_CRC};
-
     /**
      * What the families read. All suppliers must be safe to call from a scrape thread.
      *
@@ -237,9 +230,9 @@ public final class VartaMetrics
             .help("Datagrams that failed frame decoding, by kind.").labelNames("kind")
             .callback(cb ->
             {
-                for (int i = 0; i < DECODE_KINDS.length; i++)
+                for (final DecodeError error : DecodeError.values())
                 {
-                    cb.call(get(DECODE_COUNTERS[i]), DECODE_KINDS[i]);
+                    cb.call(get(IngestCounter.ofDecodeError(error.code())), error.metricLabel());
                 }
             }).build());
         counter("varta_io_errors_total",

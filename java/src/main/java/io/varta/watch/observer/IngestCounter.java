@@ -87,6 +87,10 @@ public enum IngestCounter
      */
     public static IngestCounter ofDecodeError(final int decodeErrorCode)
     {
-        return values()[DECODE_BAD_MAGIC.ordinal() + decodeErrorCode - 1];
+        return BY_DECODE_ERROR[decodeErrorCode - 1];
     }
+
+    /** Decode-error counters in {@link io.varta.watch.vlp.DecodeError} code order (code 1 first). */
+    private static final IngestCounter[] BY_DECODE_ERROR = {DECODE_BAD_MAGIC, DECODE_BAD_VERSION, DECODE_BAD_CRC,
+        DECODE_BAD_STATUS, DECODE_STALL_ON_WIRE, DECODE_BAD_PID, DECODE_BAD_TIMESTAMP, DECODE_BAD_NONCE};
 }

@@ -1,0 +1,244 @@
+package io.varta.watch.daemon;
+
+import io.varta.watch.cli.ClockSource;
+import io.varta.watch.cli.Options;
+import io.varta.watch.event.EventFanOut;
+import io.varta.watch.event.ObserverEvents;
+import io.varta.watch.export.FileExportSink;
+import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.UdsListener;
+import io.varta.watch.log.Diagnostics;
+import io.varta.watch.log.DiagnosticsSink;
+import io.varta.watch.metrics.BearerToken;
+import io.varta.watch.metrics.EndpointStats;
+import io.varta.watch.metrics.IpRateLimiter;
+import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.metrics.ScrapeCache;
+import io.varta.watch.metrics.VartaMetrics;
+import io.varta.watch.nativeio.SecretFile;
+import io.varta.watch.observer.Observer;
+import io.varta.watch.observer.TrackingConfig;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles the observer process from validated {@link Options}, runs it until a shutdown request, and takes
+ * it apart again. The order is the contract:
+ * <ol>
+ *   <li>secrets are read and checked (the {@code /metrics} token) before anything is bound;</li>
+ *   <li>listeners are bound (the UDS socket);</li>
+ *   <li>sinks are opened (the export file, after the bind, so a failed bind leaves no fresh file behind) and
+ *       the observer threads start, owning the listeners;</li>
+ *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
+ *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
+ *   <li>stop in reverse: endpoint (no scrape wakes a closing receiver), observer within
+ *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), export file closed,
+ *       then one summary line.</li>
+ * </ol>
+ *
+ * <p>Threading: {@link #run} on the main thread only.
+ */
+final class Daemon
+{
+    /** How long a scrape waits for the observer thread's fresh per-pid snapshot before using the previous. */
+    private static final long SNAPSHOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private Daemon()
+    {
+    }
+
+    /**
+     * Runs the observer to completion. Main thread.
+     *
+     * @param options validated options
+     * @return the exit status: 0 clean, 1 startup or runtime failure
+     */
+    static int run(final Options options)
+    {
+        final Diagnostics log = Diagnostics.toStderr(options.logFormat());
+        final ShutdownSignals signals = ShutdownSignals.install();
+        FileExporter exporter = null;
+        try
+        {
+            final BearerToken token = options.promTokenFile().isPresent()
+                ? readToken(options.promTokenFile().get()) : null;
+            final TrackingConfig tracking = trackingConfig(options);
+            final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
+                (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
+            final Observer observer;
+            try
+            {
+                final List<ObserverEvents> sinks = new ArrayList<>();
+                if (options.exportFile().isPresent())
+                {
+                    exporter = FileExporter.open(options.exportFile().get(), options.exportFileMaxBytes(),
+                        options.exportFileSyncEvery(), log);
+                    sinks.add(new FileExportSink(exporter));
+                }
+                sinks.add(new DiagnosticsSink(log));
+                observer = Observer.start(tracking, new EventFanOut(sinks), signals::request, socket);
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
+                throw e;
+            }
+            return runUntilShutdown(options, token, observer, socket, signals, log);
+        }
+        catch (final IOException | IllegalArgumentException e)
+        {
+            log.error(e.getMessage());
+            return 1;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        finally
+        {
+            if (null != exporter)
+            {
+                exporter.close();
+            }
+        }
+    }
+
+    private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
+        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log)
+        throws IOException, InterruptedException
+    {
+        MetricsEndpoint endpoint = null;
+        final boolean closedInTime;
+        try
+        {
+            if (null != token)
+            {
+                endpoint = startEndpoint(options, token, observer, socket, log);
+            }
+            final long limit = options.shutdownAfterSecs().isPresent()
+                ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong()) : Long.MAX_VALUE;
+            signals.await(limit);
+        }
+        finally
+        {
+            if (null != endpoint)
+            {
+                endpoint.close(); // before the observer: no scrape wakes a closing receiver
+            }
+            closedInTime = closeWithinGrace(observer, options.shutdownGraceMs(), log);
+        }
+        if (!closedInTime)
+        {
+            return 1;
+        }
+        log.info(IngestSummary.line(observer.counters()));
+        if (null != observer.fatalError())
+        {
+            log.error(observer.fatalError());
+            return 1;
+        }
+        return 0;
+    }
+
+    private static BearerToken readToken(final Path path) throws IOException
+    {
+        final byte[] content = SecretFile.read(path);
+        try
+        {
+            return BearerToken.parseFile(path, content);
+        }
+        finally
+        {
+            Arrays.fill(content, (byte)0);
+        }
+    }
+
+    private static TrackingConfig trackingConfig(final Options options)
+    {
+        return TrackingConfig.builder(options.thresholdMs())
+            .trackerCapacity(options.trackerCapacity())
+            .evictionScanWindow(options.evictionScanWindow())
+            .evictionPolicy(options.trackerEvictionPolicy())
+            .rateLimits(options.maxBeatRate(), options.globalBeatRate(), options.globalBeatBurst())
+            .boottimeClock(ClockSource.BOOTTIME == options.clockSource())
+            .namespacePolicy(options.allowCrossNamespaceAgents(), options.strictNamespaceCheck())
+            .iterationBudgetMillis(options.iterationBudgetMs())
+            .build();
+    }
+
+    /**
+     * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
+     */
+    private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
+        final Observer observer, final UdsListener socket, final Diagnostics log) throws IOException
+    {
+        final InetSocketAddress requested = options.promAddr().orElseThrow();
+        if (!requested.getAddress().isLoopbackAddress())
+        {
+            log.warn("--prom-addr " + format(requested) + " is not a loopback address: /metrics is reachable"
+                + " from the network (bearer token required)");
+        }
+        final EndpointStats stats = new EndpointStats();
+        final VartaMetrics metrics = new VartaMetrics(new VartaMetrics.Inputs(
+            observer.counters(),
+            () -> observer.pidSnapshot(SNAPSHOT_WAIT_NANOS),
+            observer.iterationHistogram(),
+            observer.ringCapacity(),
+            observer::ringFullStalls,
+            options.trackerCapacity(),
+            options.evictionScanWindow(),
+            socket.grantedRcvbufBytes(),
+            UdsListener::bindDirFsyncFailures,
+            log::suppressedTotal,
+            System::nanoTime,
+            System.nanoTime(),
+            System::currentTimeMillis), stats);
+        final ScrapeCache cache = new ScrapeCache(metrics::render, System::nanoTime, ScrapeCache.WINDOW_NANOS);
+        final IpRateLimiter limiter = new IpRateLimiter(options.promRateLimitPerSec(), options.promRateLimitBurst(),
+            System::nanoTime);
+        final MetricsEndpoint endpoint;
+        try
+        {
+            endpoint = MetricsEndpoint.start(requested, token, limiter, cache, stats, options.scrapeBudgetMs(), log);
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("cannot bind --prom-addr " + format(requested) + ": " + e.getMessage(), e);
+        }
+        System.out.println(format(endpoint.boundAddress()));
+        System.out.flush();
+        return endpoint;
+    }
+
+    /** {@code IP:PORT}, IPv6 in brackets, as Rust prints a {@code SocketAddr}. Any thread. */
+    static String format(final InetSocketAddress address)
+    {
+        final InetAddress ip = address.getAddress();
+        final String host = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
+    /** Closes the observer on a helper thread; false if it did not finish within the grace period. */
+    private static boolean closeWithinGrace(final Observer observer, final long graceMs, final Diagnostics log)
+        throws InterruptedException
+    {
+        final Thread closer = new Thread(observer::close, "varta-shutdown");
+        closer.start();
+        closer.join(graceMs);
+        if (closer.isAlive())
+        {
+            log.error("shutdown did not finish within --shutdown-grace-ms " + graceMs + "; exiting without cleanup");
+            return false;
+        }
+        return true;
+    }
+}
