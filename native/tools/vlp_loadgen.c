@@ -3,7 +3,7 @@
  * at a Unix datagram socket with sendmmsg.
  *
  *   vlp-loadgen --socket PATH --senders N --frames-per-sender K
- *               [--batch 64] [--rate-per-sender R] [--pid-spread M]
+ *               [--batch 64] [--rate-per-sender R] [--pid-spread M] [--corrupt none|crc]
  *
  * Each sender is a forked process with its own connected AF_UNIX SOCK_DGRAM socket. It stamps
  * frames with its own pid (getpid()), status Ok, nonces 1, 2, 3, ..., the CLOCK_MONOTONIC time
@@ -15,6 +15,9 @@
  * --pid-spread M stamps frame i with pid getpid() + (i % M) to exercise M tracker slots per
  * sender; with credentials on, an observer reports every frame whose pid is not the sender's
  * own as an auth failure (still an accounted outcome). Default 1: the own pid only.
+ *
+ * --corrupt crc flips a bit of every frame's stored CRC: a garbage flood of frames the observer rejects
+ * as BadCrc, each still carrying the sender's kernel credentials. Default none.
  *
  * All senders connect first, then start together; the parent times from that start to the
  * exit of the last sender and prints one line:
@@ -54,10 +57,11 @@ struct options {
     uint64_t batch;
     uint64_t rate_per_sender;
     uint64_t pid_spread;
+    int corrupt_crc;
 };
 
 #define TOOL "vlp-loadgen"
-static const char USAGE[] = "--socket PATH --senders N --frames-per-sender K [--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M]";
+static const char USAGE[] = "--socket PATH --senders N --frames-per-sender K [--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M] [--corrupt none|crc]";
 
 static void usage(const char *why)
 {
@@ -84,6 +88,11 @@ static struct options parse_args(int argc, char **argv)
             o.batch = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_BATCH);
         } else if (strcmp(flag, "--rate-per-sender") == 0) {
             o.rate_per_sender = tool_flag_u64(TOOL, USAGE, flag, value, 0, UINT32_MAX);
+        } else if (strcmp(flag, "--corrupt") == 0) {
+            if (strcmp(value, "crc") != 0 && strcmp(value, "none") != 0) {
+                usage("--corrupt takes none or crc");
+            }
+            o.corrupt_crc = strcmp(value, "crc") == 0;
         } else if (strcmp(flag, "--pid-spread") == 0) {
             o.pid_spread = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_PID_SPREAD);
         } else {
@@ -181,6 +190,9 @@ static int run_sender(const struct options *o, pid_t parent, int ready_fd, int s
             uint64_t nonce = sent + i + 1;
             uint32_t pid = own_pid + (uint32_t)((nonce - 1) % o->pid_spread);
             varta_vlp_encode(VARTA_STATUS_OK, pid, tool_mono_ns(), nonce, 0, frames[i]);
+            if (o->corrupt_crc) {
+                frames[i][VARTA_FRAME_BYTES - 1] ^= 0x01u;
+            }
         }
         if (send_all(fd, msgs, count) != 0) {
             fprintf(stderr, "vlp-loadgen: sender %d: sendmmsg after %llu frames: %s\n", (int)own_pid,

@@ -270,11 +270,12 @@ public final class VartaMetrics
         counter("varta_truncated_datagrams_total", "Datagrams of the wrong size.",
             () -> get(IngestCounter.WRONG_LENGTH));
         registry.register(CounterWithCallback.builder().name("varta_rate_limited_total")
-            .help("Frames dropped by a beat rate limit, by reason (per_pid, global).").labelNames("reason")
+            .help("Frames dropped by a rate limit, by reason (per_pid, global, sender_rejects).").labelNames("reason")
             .callback(cb ->
             {
                 cb.call(get(IngestCounter.RATE_LIMITED_PER_PID), "per_pid");
                 cb.call(get(IngestCounter.RATE_LIMITED_GLOBAL), "global");
+                cb.call(get(IngestCounter.RATE_LIMITED_SENDER), "sender_rejects");
             }).build());
         gauge("varta_observer_uds_rcvbuf_bytes", "SO_RCVBUF granted on the observer socket.",
             () -> in.udsRcvbufBytes());

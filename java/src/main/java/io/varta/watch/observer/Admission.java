@@ -10,6 +10,7 @@ import io.varta.watch.tracker.BeatOutcome;
 import io.varta.watch.tracker.PidIndex;
 import io.varta.watch.tracker.ProcessIdentity;
 import io.varta.watch.tracker.RateLimiter;
+import io.varta.watch.tracker.RejectBudget;
 import io.varta.watch.tracker.Tracker;
 
 /**
@@ -24,8 +25,10 @@ import io.varta.watch.tracker.Tracker;
  *   <li>the tracker's rules (nonces, origin, capacity); an out-of-order frame from a known pid re-reads
  *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1.</li>
  * </ol>
- * Every rejection spends a global-bucket token ({@link #countRejected}) so a flood of bad frames is bounded
- * like good ones. {@code /proc} is never read per frame of a known pid.
+ * Every rejection is charged ({@link #countRejected}): to its sender's own {@link RejectBudget} when the kernel
+ * verified the sender's pid, else to the global bucket, so a flood of bad frames is bounded like good ones and
+ * one misbehaving process cannot spend the tokens healthy agents need. {@code /proc} is never read per frame
+ * of a known pid.
  *
  * <pre>{@code
  * admission.beginBatch(clock.nowNanos());
@@ -37,8 +40,12 @@ import io.varta.watch.tracker.Tracker;
  */
 final class Admission implements RecordHandler
 {
+    /** No kernel-verified sender pid (the kernel reports pid 0 when it attached none). */
+    private static final int UNVERIFIED = 0;
+
     private final Tracker tracker;
     private final RateLimiter rateLimiter;
+    private final RejectBudget rejectBudget = new RejectBudget();
     private final ProcessIdentity identity;
     private final ObserverEvents events;
     private final IngestCounters counters;
@@ -152,7 +159,7 @@ final class Admission implements RecordHandler
                 onFrame(record);
                 break;
             case RingDescriptor.KIND_DECODE_ERROR:
-                if (countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode())))
+                if (countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode()), record.peerPid()))
                 {
                     events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
                 }
@@ -161,20 +168,20 @@ final class Admission implements RecordHandler
                 counters.increment(IngestCounter.WRONG_LENGTH);
                 break;
             case RingDescriptor.KIND_NO_CREDENTIALS:
-                if (countRejected(IngestCounter.NO_CREDENTIALS))
+                if (countRejected(IngestCounter.NO_CREDENTIALS, UNVERIFIED))
                 {
                     events.onIoError(nowNanos, "kernel did not attach peer credentials");
                 }
                 break;
             case RingDescriptor.KIND_UID_MISMATCH:
-                if (countRejected(IngestCounter.UID_MISMATCH))
+                if (countRejected(IngestCounter.UID_MISMATCH, record.peerPid()))
                 {
                     events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
                         + record.peerUid() + ", expected uid " + observerUid);
                 }
                 break;
             case RingDescriptor.KIND_CTRUNC:
-                if (countRejected(IngestCounter.CONTROL_TRUNCATED))
+                if (countRejected(IngestCounter.CONTROL_TRUNCATED, UNVERIFIED))
                 {
                     events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
                 }
@@ -189,7 +196,7 @@ final class Admission implements RecordHandler
         final long pid = record.framePid();
         if (pid != Integer.toUnsignedLong(record.peerPid()))
         {
-            if (countRejected(IngestCounter.AUTH_FAILURES))
+            if (countRejected(IngestCounter.AUTH_FAILURES, record.peerPid()))
             {
                 events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
             }
@@ -216,7 +223,7 @@ final class Admission implements RecordHandler
             nsInode = identity.nsInode();
             if (crossesNamespace(nsInode) && !allowCrossNamespace)
             {
-                reportNamespaceConflict(pid);
+                reportNamespaceConflict(pid, record.peerPid());
                 return;
             }
         }
@@ -255,10 +262,10 @@ final class Admission implements RecordHandler
                 counters.increment(IngestCounter.CAPACITY_REFUSED);
                 break;
             case BeatOutcome.NAMESPACE_CONFLICT:
-                reportNamespaceConflict(pid);
+                reportNamespaceConflict(pid, record.peerPid());
                 break;
             case BeatOutcome.ORIGIN_CONFLICT:
-                if (countRejected(IngestCounter.ORIGIN_CONFLICT))
+                if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid()))
                 {
                     events.onMismatch(nowNanos, pid, MismatchReason.ORIGIN_CONFLICT);
                 }
@@ -270,9 +277,9 @@ final class Admission implements RecordHandler
     }
 
     /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
-    private void reportNamespaceConflict(final long pid)
+    private void reportNamespaceConflict(final long pid, final int verifiedSenderPid)
     {
-        if (countRejected(IngestCounter.NAMESPACE_MISMATCH))
+        if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid))
         {
             events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
         }
@@ -283,15 +290,32 @@ final class Admission implements RecordHandler
     }
 
     /**
-     * A refused frame spends a global token like an admitted one. With a token it is counted under its own
-     * outcome and reported (export line, log); with the bucket empty it is counted as globally rate limited
-     * and dropped without an event, as the reference does, so a flood of bad frames cannot flood the
-     * export file either.
+     * Charges a refused frame. A frame whose sender pid the kernel verified spends that sender's
+     * {@link RejectBudget}: within it the frame is counted under its own outcome and reported, beyond it counted
+     * as {@link IngestCounter#RATE_LIMITED_SENDER} and dropped without an event. Any other refused frame (or a
+     * sender the budget table cannot hold) spends a global token like an admitted frame: with a token it is
+     * counted and reported, with the bucket empty it is counted as globally rate limited and dropped without an
+     * event, as the reference does. Either way a flood of bad frames cannot flood the export file or the log.
      *
+     * @param verifiedSenderPid the kernel-verified sender pid, or {@link #UNVERIFIED}
      * @return true if the caller should report the event
      */
-    private boolean countRejected(final IngestCounter outcome)
+    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
     {
+        if (UNVERIFIED != verifiedSenderPid)
+        {
+            final int charged = rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), nowNanos);
+            if (RejectBudget.WITHIN == charged)
+            {
+                counters.increment(outcome);
+                return true;
+            }
+            if (RejectBudget.EXHAUSTED == charged)
+            {
+                counters.increment(IngestCounter.RATE_LIMITED_SENDER);
+                return false;
+            }
+        }
         if (rateLimiter.chargeRejected(nowNanos))
         {
             counters.increment(outcome);

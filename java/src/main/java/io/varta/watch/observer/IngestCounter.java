@@ -19,6 +19,11 @@ public enum IngestCounter
     RATE_LIMITED_PER_PID(true),
     /** Valid frames dropped by the global token bucket ({@code --global-beat-rate/-burst}). */
     RATE_LIMITED_GLOBAL(true),
+    /**
+     * Rejected frames from a kernel-verified sender that had spent its own reject budget
+     * ({@link io.varta.watch.tracker.RejectBudget}): dropped without an event.
+     */
+    RATE_LIMITED_SENDER(true),
     /** Valid frames from a sender in another pid namespace ({@code namespace_conflict}). */
     NAMESPACE_MISMATCH(true),
     /** Valid frames for a pid pinned to a stronger trust origin ({@code origin_conflict}). */
