@@ -105,6 +105,26 @@ class MetricsEndpointIT
     }
 
     @Test
+    void sigquitThreadDumpGoesToStderrAndStdoutKeepsOnlyTheAddress() throws Exception
+    {
+        try (ObserverProcess observer = start("--threshold-ms", "1000"))
+        {
+            final String address = address(observer);
+            final Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(observer.process().pid())).start();
+            assertEquals(0, kill.waitFor());
+            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!observer.stderr().contains("Full thread dump") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(observer.stderr().contains("Full thread dump"), "the JVM's thread dump goes to stderr");
+            assertTrue(observer.process().isAlive(), "SIGQUIT does not stop the observer");
+            assertEquals(0, observer.terminate(Duration.ofSeconds(10)));
+            assertEquals(address + "\n", observer.stdout(), "stdout carries only the metrics address");
+        }
+    }
+
+    @Test
     void addressLineIsTheOnlyStdoutOutputAndTheRightTokenGetsEveryFamilyAtZero() throws Exception
     {
         try (ObserverProcess observer = start("--threshold-ms", "1000"))
