@@ -22,7 +22,7 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.ScrapeCache;
 import io.varta.watch.metrics.VartaMetrics;
-import io.varta.watch.nativeio.SecretFile;
+import io.varta.watch.files.PrivateFile;
 import io.varta.watch.ingress.UdsListener;
 
 import java.io.IOException;
@@ -142,7 +142,7 @@ public final class Main
 
     private static BearerToken readToken(final Path path) throws IOException
     {
-        final byte[] content = SecretFile.read(path);
+        final byte[] content = PrivateFile.readSecret(path);
         try
         {
             return BearerToken.parseFile(path, content);
