@@ -7,7 +7,6 @@ import io.varta.watch.files.RotatingAppendFile;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
-import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.vlp.DecodeError;
 import io.varta.watch.vlp.Status;
 
@@ -121,12 +120,15 @@ public final class FileExporter implements AutoCloseable
             .maxBytes(Math.max(0, maxBytes.orElse(0))).syncEvery(syncEvery), diagnostics);
     }
 
-    /** {@link #open(Path, OptionalLong, long, Diagnostics)} with explicit file options (tests inject a creator). */
+    /**
+     * {@link #open(Path, OptionalLong, long, Diagnostics)} with explicit file options (tests inject a creator).
+     * Any thread.
+     */
     static FileExporter open(final Path path, final RotatingAppendFile.Options options, final Diagnostics diagnostics)
         throws IOException
     {
         Objects.requireNonNull(diagnostics, "diagnostics");
-        final RotatingAppendFile file = RotatingAppendFile.open(PathBytes.of(path),
+        final RotatingAppendFile file = RotatingAppendFile.open(path,
             PrivateFile.Rules.appendLog(FILE_ROLE), options, description -> diagnostics.rateLimited(
                 LogKind.FILE_EXPORT_IO, LogLevel.WARN, "file export error: " + description));
         return new FileExporter(file, diagnostics);

@@ -30,6 +30,7 @@ final class LineBuffer
         this.out = file.buffer();
     }
 
+    /** Observer thread. */
     void put(final byte b)
     {
         if (!out.hasRemaining())
@@ -39,6 +40,7 @@ final class LineBuffer
         out.put(b);
     }
 
+    /** Observer thread. */
     void put(final byte[] constant)
     {
         for (final byte b : constant)

@@ -34,19 +34,31 @@ public final class OpenFile implements AutoCloseable
         this.created = created;
     }
 
-    /** @return the path it was opened by (for messages) */
+    /**
+     * Any thread.
+     *
+     * @return the path it was opened by (for messages)
+     */
     public PathBytes path()
     {
         return path;
     }
 
-    /** @return the file's size when it was opened */
+    /**
+     * Any thread.
+     *
+     * @return the file's size when it was opened
+     */
     public long sizeAtOpen()
     {
         return sizeAtOpen;
     }
 
-    /** @return true if the open created the file */
+    /**
+     * Any thread.
+     *
+     * @return true if the open created the file
+     */
     public boolean created()
     {
         return created;

@@ -5,6 +5,7 @@ import io.varta.watch.nativeio.PathBytes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -78,7 +79,8 @@ public final class RotatingAppendFile implements AutoCloseable
     public interface Listener
     {
         /**
-         * An I/O failure after opening (already counted in {@link #ioErrors()}).
+         * An I/O failure after opening (already counted in {@link #ioErrors()}). Must not append: it is called from
+         * inside a write.
          *
          * @param description {@code <path>: <strerror>} or {@code <from> -> <to>: <strerror>}
          */
@@ -98,6 +100,8 @@ public final class RotatingAppendFile implements AutoCloseable
     public interface Creator
     {
         /**
+         * Owner thread.
+         *
          * @param path the live file's path
          * @param rules the rules it was opened with
          * @return the new, empty file
@@ -185,6 +189,23 @@ public final class RotatingAppendFile implements AutoCloseable
             live.close();
             throw e;
         }
+    }
+
+    /**
+     * {@link #open(PathBytes, PrivateFile.Rules, Options, Listener)} for a {@link Path} (converted by
+     * {@link PathBytes#of(Path)}). Any thread.
+     *
+     * @param path the live file
+     * @param rules what it (and every new generation) must satisfy
+     * @param options rotation, sync, buffer, torn-tail policy
+     * @param listener receives errors and new generations
+     * @return the open file
+     * @throws IOException as the other {@code open}
+     */
+    public static RotatingAppendFile open(final Path path, final PrivateFile.Rules rules, final Options options,
+        final Listener listener) throws IOException
+    {
+        return open(PathBytes.of(path), rules, options, listener);
     }
 
     /**
@@ -686,6 +707,8 @@ public final class RotatingAppendFile implements AutoCloseable
         }
 
         /**
+         * Any thread.
+         *
          * @param bytes rotate once the file reaches this size; 0 = never
          * @return options with that limit
          */
@@ -699,6 +722,8 @@ public final class RotatingAppendFile implements AutoCloseable
         }
 
         /**
+         * Any thread.
+         *
          * @param records write out and fdatasync after every this many records; 0 = only when the buffer is full
          * @return options with that cadence
          */
@@ -712,6 +737,8 @@ public final class RotatingAppendFile implements AutoCloseable
         }
 
         /**
+         * Any thread.
+         *
          * @param bytes buffer capacity (at least 64)
          * @return options with that buffer
          */
@@ -725,6 +752,8 @@ public final class RotatingAppendFile implements AutoCloseable
         }
 
         /**
+         * Any thread.
+         *
          * @param policy what {@link #open} does with a last line that has no {@code \n}
          * @return options with that policy
          */
@@ -734,7 +763,7 @@ public final class RotatingAppendFile implements AutoCloseable
         }
 
         /**
-         * A seam for tests that make re-creating the live file after rotation fail.
+         * A seam for tests that make re-creating the live file after rotation fail. Any thread.
          *
          * @param liveFileCreator creates the live file after rotation
          * @return options with that creator

@@ -31,7 +31,8 @@ class ExportFileFullIT
 {
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(5);
     private static final Duration WITHIN = Duration.ofSeconds(10);
-    private static final Pattern LOSS = Pattern.compile("varta-watch: file export: lines_lost=(\\d+) write_errors=(\\d+)");
+    private static final Pattern LOSS =
+        Pattern.compile("varta-watch: file export: lines_lost=(\\d+) write_errors=(\\d+)");
     private static final byte[] FILLER_LINE = "0\teviction\t1\t-\t-\t-\n".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir

@@ -68,7 +68,7 @@ public final class ObserverProcess implements AutoCloseable
         return p;
     }
 
-    /** A wrapper for {@link #startWrapped}: the launcher runs under {@code ulimit -f} (RLIMIT_FSIZE) of {@code kib} KiB. */
+    /** A wrapper for {@link #startWrapped}: the launcher runs under {@code ulimit -f} (RLIMIT_FSIZE) {@code kib} KiB. */
     public static List<String> fileSizeLimit(final long kib)
     {
         return List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "ulimit-wrapper");
