@@ -6,6 +6,7 @@ import io.varta.watch.event.EventFanOut;
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.export.FileExportSink;
 import io.varta.watch.export.FileExporter;
+import io.varta.watch.files.PrivateFile;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.DiagnosticsSink;
@@ -15,7 +16,6 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.ScrapeCache;
 import io.varta.watch.metrics.VartaMetrics;
-import io.varta.watch.nativeio.SecretFile;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
 
@@ -151,7 +151,7 @@ final class Daemon
 
     private static BearerToken readToken(final Path path) throws IOException
     {
-        final byte[] content = SecretFile.read(path);
+        final byte[] content = PrivateFile.readSecret(path);
         try
         {
             return BearerToken.parseFile(path, content);

@@ -2,6 +2,8 @@ package io.varta.watch.export;
 
 import io.varta.watch.event.MismatchReason;
 
+import io.varta.watch.files.PrivateFile;
+import io.varta.watch.files.RotatingAppendFile;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
@@ -9,15 +11,8 @@ import io.varta.watch.vlp.DecodeError;
 import io.varta.watch.vlp.Status;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -36,18 +31,16 @@ import java.util.OptionalLong;
  * </pre>
  * Numbers are unsigned decimals. Free text is escaped ({@link LineBuffer}).
  *
- * <p>Durability: lines are collected in an 8 KiB buffer that is written out when full, at rotation and
- * at {@link #flushAndSync()}; with {@code syncEvery = N > 0} every N lines are also written out and
- * {@code fdatasync}ed.
+ * <p>The file itself (safe open, 8 KiB buffer, {@code syncEvery}, rotation to {@code PATH.1..5}, cutting back a
+ * failed write so no line is ever torn or joined) is a {@link RotatingAppendFile} under
+ * {@link PrivateFile.Rules#appendLog(String) appendLog("export file")}. With {@code syncEvery = N > 0} every N lines
+ * are written out and {@code fdatasync}ed; otherwise lines are written when the buffer is full, at
+ * {@link #flush()} and at {@link #flushAndSync()}.
  *
- * <p>Rotation ({@code maxBytes} set): the size counter starts at the file's existing size; once a line
- * brings it to {@code maxBytes} or more the buffer is written out, {@code PATH.5} deleted,
- * {@code PATH.4..1} shifted up, {@code PATH} renamed to {@code PATH.1} and a new {@code PATH} created
- * (mode 0600), then the directory is fsynced. If creating the new {@code PATH} fails, lines keep going to
- * the renamed file and each later line retries only the create.
- *
- * <p>Errors after opening never reach the caller: they are counted ({@link #writeErrors()}) and logged
- * rate-limited as {@code file export error: ...} (kind {@code file_export_io}).
+ * <p>Errors after opening never reach the caller: they are counted ({@link #writeErrors()},
+ * {@link #linesLost()}) and logged rate-limited as {@code file export error: <path>: <reason>} (kind
+ * {@code file_export_io}); {@link #close()} logs {@code file export: lines_lost=N write_errors=M} once when there
+ * were any.
  *
  * <p>Example:
  * <pre>{@code
@@ -63,7 +56,7 @@ import java.util.OptionalLong;
 public final class FileExporter implements AutoCloseable
 {
     /** Rotated generations kept: {@code PATH.1} .. {@code PATH.5}. */
-    public static final int GENERATIONS = 5;
+    public static final int GENERATIONS = RotatingAppendFile.GENERATIONS;
     /** Default {@code --export-file-sync-every}: 0 = write out only when the buffer is full. */
     public static final long DEFAULT_SYNC_EVERY = 0;
     /**
@@ -72,7 +65,7 @@ public final class FileExporter implements AutoCloseable
     public static final long MIN_MAX_BYTES = 4096;
 
     /** In-memory buffer size, as the reference's default writer buffer. */
-    static final int BUFFER_BYTES = 8192;
+    static final int BUFFER_BYTES = RotatingAppendFile.DEFAULT_BUFFER_BYTES;
 
     /** Upper bound of a line with only numeric columns: 4 x 20 digits + kind + labels + tabs. */
     private static final int MAX_FIXED_LINE = 128;
@@ -91,65 +84,33 @@ public final class FileExporter implements AutoCloseable
     private static final byte[] EVICTION_TAIL = ascii("\t-\t-\t-\n");
     private static final byte[][] STATUS_LABELS = statusLabels();
 
-    /** Creates the live file; a seam so tests can make re-creation after rotation fail. */
-    @FunctionalInterface
-    interface LiveFileCreator
-    {
-        FileChannel createNew(Path path) throws IOException;
-    }
+    private static final String FILE_ROLE = "export file";
 
-    private final Path path;
-    private final Path[] generations;
-    private final long maxBytes;
-    private final long syncEvery;
-    private final Diagnostics diagnostics;
-    private final LiveFileCreator creator;
+    private final RotatingAppendFile file;
     private final LineBuffer buffer;
-
-    private FileChannel channel;
-    private long bytesWritten;
-    private long linesSinceSync;
-    private boolean recreatePending;
-    private long lineStart;
-    private long linesWritten;
-    private long writeErrors;
-    private long rotations;
+    private final Diagnostics diagnostics;
     private boolean closed;
 
-    FileExporter(
-        final Path path,
-        final FileChannel channel,
-        final long maxBytes,
-        final long syncEvery,
-        final Diagnostics diagnostics,
-        final LiveFileCreator creator) throws IOException
+    private FileExporter(final RotatingAppendFile file, final Diagnostics diagnostics)
     {
-        this.path = Objects.requireNonNull(path, "path");
-        this.channel = Objects.requireNonNull(channel, "channel");
-        this.maxBytes = maxBytes;
-        this.syncEvery = syncEvery;
-        this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
-        this.creator = Objects.requireNonNull(creator, "creator");
-        this.generations = new Path[GENERATIONS + 1];
-        for (int g = 1; g <= GENERATIONS; g++)
-        {
-            generations[g] = generationPath(path, g);
-        }
-        this.buffer = new LineBuffer(BUFFER_BYTES, this::drain);
-        this.bytesWritten = channel.size();
+        this.file = file;
+        this.buffer = new LineBuffer(file);
+        this.diagnostics = diagnostics;
     }
 
     /**
-     * Opens or creates the export file (see {@link ExportFiles} for the safety rules) and fsyncs its
-     * directory. Any thread; the returned exporter then belongs to one observer thread.
+     * Opens or creates the export file ({@link PrivateFile}'s rules: not a symlink, a regular file owned by the
+     * real uid with exactly one hard link; created 0600) and fsyncs its directory. Any thread; the returned
+     * exporter then belongs to one observer thread.
      *
      * @param path {@code --export-file}
      * @param maxBytes {@code --export-file-max-bytes}; empty = never rotate
      * @param syncEvery {@code --export-file-sync-every}; 0 = write out only when the buffer is full
      * @param diagnostics where write errors are logged
      * @return the exporter
-     * @throws IOException with a user-facing message, e.g. {@code <path>: must not be a symlink} or
-     *     {@code <path>: export file must have exactly one hard link} (a startup failure, exit 1)
+     * @throws IOException with a user-facing message, e.g. {@code <path>: must not be a symlink},
+     *     {@code <path>: export file must have exactly one hard link} or {@code <path>: No such file or directory}
+     *     (a startup failure, exit 1)
      */
     public static FileExporter open(
         final Path path,
@@ -161,20 +122,22 @@ public final class FileExporter implements AutoCloseable
         {
             throw new IllegalArgumentException("syncEvery must not be negative: " + syncEvery);
         }
-        final FileChannel channel = ExportFiles.openOrCreate(path);
-        final FileExporter exporter;
-        try
-        {
-            exporter = new FileExporter(path, channel, maxBytes.orElse(0), syncEvery, diagnostics,
-                ExportFiles::createNew);
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            channel.close();
-            throw e;
-        }
-        exporter.syncDirectory();
-        return exporter;
+        return open(path, RotatingAppendFile.Options.defaults().bufferBytes(BUFFER_BYTES)
+            .maxBytes(Math.max(0, maxBytes.orElse(0))).syncEvery(syncEvery), diagnostics);
+    }
+
+    /**
+     * {@link #open(Path, OptionalLong, long, Diagnostics)} with explicit file options (tests inject a creator).
+     * Any thread.
+     */
+    static FileExporter open(final Path path, final RotatingAppendFile.Options options, final Diagnostics diagnostics)
+        throws IOException
+    {
+        Objects.requireNonNull(diagnostics, "diagnostics");
+        final RotatingAppendFile file = RotatingAppendFile.open(path,
+            PrivateFile.Rules.appendLog(FILE_ROLE), options, description -> diagnostics.rateLimited(
+                LogKind.FILE_EXPORT_IO, LogLevel.WARN, "file export error: " + description));
+        return new FileExporter(file, diagnostics);
     }
 
     /**
@@ -340,7 +303,7 @@ public final class FileExporter implements AutoCloseable
     {
         if (!closed)
         {
-            drain();
+            file.flush();
         }
     }
 
@@ -350,26 +313,15 @@ public final class FileExporter implements AutoCloseable
      */
     public void flushAndSync()
     {
-        if (closed)
+        if (!closed)
         {
-            return;
-        }
-        if (drain())
-        {
-            try
-            {
-                channel.force(false);
-                linesSinceSync = 0;
-            }
-            catch (final IOException e)
-            {
-                report(e);
-            }
+            file.flushAndSync();
         }
     }
 
     /**
-     * {@link #flushAndSync()}, then closes the file. Idempotent. Observer thread.
+     * {@link #flushAndSync()}, then closes the file; logs {@code file export: lines_lost=N write_errors=M} if
+     * anything failed since open. Idempotent. Observer thread.
      */
     @Override
     public void close()
@@ -378,15 +330,11 @@ public final class FileExporter implements AutoCloseable
         {
             return;
         }
-        flushAndSync();
         closed = true;
-        try
+        file.close();
+        if (file.ioErrors() > 0)
         {
-            channel.close();
-        }
-        catch (final IOException e)
-        {
-            report(e);
+            diagnostics.warn("file export: lines_lost=" + file.recordsLost() + " write_errors=" + file.ioErrors());
         }
     }
 
@@ -397,27 +345,44 @@ public final class FileExporter implements AutoCloseable
      */
     public long linesWritten()
     {
-        return linesWritten;
+        return file.records();
     }
 
     /**
-     * I/O failures since open (write, sync, rotation, re-create). Observer thread.
+     * I/O failures since open (write, sync, truncate, rotation, re-create, directory sync). Any thread (a metric).
      *
      * @return error count
      */
     public long writeErrors()
     {
-        return writeErrors;
+        return file.ioErrors();
     }
 
     /**
-     * Completed rotations since open. Observer thread.
+     * Lines that never reached the file because a write failed (disk full, file-size limit, I/O error). Any
+     * thread (a metric).
+     *
+     * @return lost line count
+     */
+    public long linesLost()
+    {
+        return file.recordsLost();
+    }
+
+    /**
+     * Completed rotations since open. Any thread (a metric).
      *
      * @return rotation count
      */
     public long rotations()
     {
-        return rotations;
+        return file.rotations();
+    }
+
+    /** The file underneath, for tests. Observer thread. */
+    RotatingAppendFile file()
+    {
+        return file;
     }
 
     /**
@@ -451,169 +416,13 @@ public final class FileExporter implements AutoCloseable
         {
             return false;
         }
-        buffer.ensureRoom(room);
-        lineStart = buffer.appendedTotal();
+        file.beginRecord(room);
         return true;
     }
 
     private void endLine()
     {
-        final long lineLength = buffer.appendedTotal() - lineStart;
-        linesWritten++;
-        if (syncEvery > 0 && ++linesSinceSync >= syncEvery)
-        {
-            flushAndSync();
-        }
-        if (maxBytes <= 0)
-        {
-            return;
-        }
-        if (recreatePending)
-        {
-            recreateLiveFile();
-            return;
-        }
-        bytesWritten += lineLength;
-        if (bytesWritten >= maxBytes)
-        {
-            rotate();
-        }
-    }
-
-    /** Writes the buffer out; on failure logs and drops it so the buffer never wedges. */
-    private boolean drain()
-    {
-        if (buffer.pending() == 0)
-        {
-            return true;
-        }
-        try
-        {
-            buffer.writeTo(channel);
-            return true;
-        }
-        catch (final IOException e)
-        {
-            buffer.discard();
-            report(e);
-            return false;
-        }
-    }
-
-    private void rotate()
-    {
-        if (!drain())
-        {
-            return;
-        }
-        try
-        {
-            shiftGenerations();
-        }
-        catch (final IOException e)
-        {
-            report(e);
-            return;
-        }
-        rotations++;
-        recreateLiveFile();
-    }
-
-    private void shiftGenerations() throws IOException
-    {
-        Files.deleteIfExists(generations[GENERATIONS]);
-        for (int g = GENERATIONS - 1; g >= 1; g--)
-        {
-            moveIfPresent(generations[g], generations[g + 1]);
-        }
-        try
-        {
-            moveIfPresent(path, generations[1]);
-        }
-        catch (final AtomicMoveNotSupportedException crossDevice)
-        {
-            copyLiveToFirstGeneration();
-        }
-    }
-
-    private static void moveIfPresent(final Path from, final Path to) throws IOException
-    {
-        try
-        {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final NoSuchFileException absent)
-        {
-            // generation not there yet
-        }
-    }
-
-    /** EXDEV fallback: the live file cannot be renamed next to itself (e.g. a bind-mounted leaf). */
-    private void copyLiveToFirstGeneration() throws IOException
-    {
-        final Path first = generations[1];
-        try (FileChannel source = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            FileChannel target = ExportFiles.createNew(first))
-        {
-            long copied = 0;
-            final long size = source.size();
-            while (copied < size)
-            {
-                copied += source.transferTo(copied, size - copied, target);
-            }
-            target.force(false);
-        }
-        Files.delete(path);
-    }
-
-    private void recreateLiveFile()
-    {
-        final FileChannel fresh;
-        try
-        {
-            fresh = creator.createNew(path);
-        }
-        catch (final IOException e)
-        {
-            // keep writing into the renamed file; the next line retries only this create
-            recreatePending = true;
-            syncDirectory();
-            report(e);
-            return;
-        }
-        drain();
-        final FileChannel old = channel;
-        channel = fresh;
-        bytesWritten = 0;
-        linesSinceSync = 0;
-        recreatePending = false;
-        try
-        {
-            old.close();
-        }
-        catch (final IOException e)
-        {
-            report(e);
-        }
-        syncDirectory();
-    }
-
-    private void syncDirectory()
-    {
-        try
-        {
-            ExportFiles.syncParentDirectory(path);
-        }
-        catch (final IOException e)
-        {
-            report(e);
-        }
-    }
-
-    private void report(final IOException e)
-    {
-        writeErrors++;
-        diagnostics.rateLimited(LogKind.FILE_EXPORT_IO, LogLevel.WARN, "file export error: " + ExportFiles.describe(e));
+        file.endRecord();
     }
 
     private static byte[] ascii(final String s)

@@ -1,14 +1,14 @@
 package io.varta.watch.export;
 
-import java.io.IOException;
+import io.varta.watch.files.RotatingAppendFile;
+
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A fixed-size byte buffer that export lines are formatted into without allocating: ASCII constants,
- * unsigned decimals and escaped free text are written straight into one reusable array. When the array
- * is full the owner's {@link Drain} is asked to empty it.
+ * Formats export lines straight into the export file's direct buffer ({@link RotatingAppendFile#buffer()})
+ * without allocating: ASCII constants, unsigned decimals and escaped free text. When the buffer is full the file
+ * is asked for room ({@link RotatingAppendFile#ensureRoom(int)}), which writes it out.
  *
  * <p>Free-text escaping: {@code \\}, {@code \t}, {@code \n}, {@code \r} are written as two-character
  * escapes, every other byte in 0x00..0x1F and 0x7F as {@code \xNN} (lowercase hex); all other bytes of
@@ -18,48 +18,29 @@ import java.nio.charset.StandardCharsets;
  */
 final class LineBuffer
 {
-    /** Called when the buffer is full; must leave it empty (write it out or drop it). */
-    interface Drain
-    {
-        /** Observer thread. */
-        void drain();
-    }
-
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] bytes;
-    private final ByteBuffer view;
+    private final RotatingAppendFile file;
+    private final ByteBuffer out;
     private final byte[] digits = new byte[20];
-    private final Drain drain;
-    private int position;
-    private long appendedTotal;
 
-    LineBuffer(final int capacity, final Drain drain)
+    LineBuffer(final RotatingAppendFile file)
     {
-        this.bytes = new byte[capacity];
-        this.view = ByteBuffer.wrap(bytes);
-        this.drain = drain;
+        this.file = file;
+        this.out = file.buffer();
     }
 
-    /** Makes sure {@code n} bytes fit without draining mid-way (n &le; capacity). Observer thread. */
-    void ensureRoom(final int n)
-    {
-        if (bytes.length - position < n)
-        {
-            drain.drain();
-        }
-    }
-
+    /** Observer thread. */
     void put(final byte b)
     {
-        if (position == bytes.length)
+        if (!out.hasRemaining())
         {
-            drain.drain();
+            file.ensureRoom(1);
         }
-        bytes[position++] = b;
-        appendedTotal++;
+        out.put(b);
     }
 
+    /** Observer thread. */
     void put(final byte[] constant)
     {
         for (final byte b : constant)
@@ -131,51 +112,5 @@ final class LineBuffer
                     break;
             }
         }
-    }
-
-    /** Bytes buffered and not yet written out. Observer thread. */
-    int pending()
-    {
-        return position;
-    }
-
-    /** Total bytes ever appended; the difference over one line is its length. Observer thread. */
-    long appendedTotal()
-    {
-        return appendedTotal;
-    }
-
-    /**
-     * Writes every buffered byte to {@code channel} and empties the buffer. On failure the buffer keeps
-     * the bytes not yet written. Observer thread.
-     */
-    void writeTo(final WritableByteChannel channel) throws IOException
-    {
-        view.limit(position).position(0);
-        try
-        {
-            while (view.hasRemaining())
-            {
-                channel.write(view);
-            }
-            position = 0;
-        }
-        finally
-        {
-            if (position != 0)
-            {
-                // keep the unwritten tail at the front
-                final int written = view.position();
-                System.arraycopy(bytes, written, bytes, 0, position - written);
-                position -= written;
-            }
-            view.clear();
-        }
-    }
-
-    /** Drops every buffered byte. Observer thread. */
-    void discard()
-    {
-        position = 0;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * the bytes differ.
  *
  * <pre>{@code
- * BearerToken token = BearerToken.parseFile(path, SecretFile.read(path));
+ * BearerToken token = BearerToken.parseFile(path, PrivateFile.readSecret(path));
  * boolean ok = token.matchesHeader(exchange.getRequestHeaders().getFirst("Authorization"));
  * }</pre>
  *

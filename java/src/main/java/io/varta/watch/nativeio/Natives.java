@@ -58,15 +58,6 @@ public final class Natives
     /** getuid(2). */
     public static native int realUid();
 
-    /**
-     * Reads a private file into {@code out} (secret_file.h); {@code info} gets mode, owner uid, expected uid.
-     * Returns the byte count or a negative code ({@link #secretConstants} or {@code -errno}).
-     */
-    public static native int secretFileRead(byte[] path, byte[] out, long[] info);
-
-    /** {SYMLINK, NOT_REGULAR, INSECURE_MODE, WRONG_OWNER, TOO_LARGE, MAX_BYTES} of secret_file.h. */
-    public static native int[] secretConstants();
-
     /** CLOCK_BOOTTIME in nanoseconds. */
     public static native long boottimeNanos();
 

@@ -25,9 +25,9 @@ import io.varta.watch.tracker.Tracker;
  *   <li>the tracker's rules (nonces, origin, capacity); an out-of-order frame from a known pid re-reads
  *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1.</li>
  * </ol>
- * Every rejection is charged ({@link #countRejected}): to its sender's own {@link RejectBudget} when the kernel
- * verified the sender's pid, else to the global bucket, so a flood of bad frames is bounded like good ones and
- * one misbehaving process cannot spend the tokens healthy agents need. {@code /proc} is never read per frame
+ * Every rejection is charged ({@link #countRejected}): first to its sender's own {@link RejectBudget} when the
+ * kernel verified the sender's pid, then to the global bucket (the last line), so a flood of bad frames is bounded
+ * like good ones and one misbehaving process cannot spend the tokens healthy agents need. {@code /proc} is never read per frame
  * of a known pid.
  *
  * <pre>{@code
@@ -290,31 +290,25 @@ final class Admission implements RecordHandler
     }
 
     /**
-     * Charges a refused frame. A frame whose sender pid the kernel verified spends that sender's
-     * {@link RejectBudget}: within it the frame is counted under its own outcome and reported, beyond it counted
-     * as {@link IngestCounter#RATE_LIMITED_SENDER} and dropped without an event. Any other refused frame (or a
-     * sender the budget table cannot hold) spends a global token like an admitted frame: with a token it is
-     * counted and reported, with the bucket empty it is counted as globally rate limited and dropped without an
-     * event, as the reference does. Either way a flood of bad frames cannot flood the export file or the log.
+     * Charges a refused frame. A frame whose sender pid the kernel verified first spends that sender's
+     * {@link RejectBudget}; once the sender has spent it, the frame is counted as
+     * {@link IngestCounter#RATE_LIMITED_SENDER} and dropped without an event, and it takes no global token, so one
+     * misbehaving process cannot drain the bucket every agent's beats need. Every other refused frame (within a
+     * sender's budget, without a verified sender, or from a sender the budget table cannot hold) then spends a
+     * global token, the last line: with a token it is counted under its own outcome and reported, with the bucket
+     * empty it is counted as globally rate limited and dropped without an event, as the reference does. Either
+     * way a flood of bad frames cannot flood the export file or the log.
      *
      * @param verifiedSenderPid the kernel-verified sender pid, or {@link #UNVERIFIED}
      * @return true if the caller should report the event
      */
     private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
     {
-        if (UNVERIFIED != verifiedSenderPid)
+        if (UNVERIFIED != verifiedSenderPid
+            && RejectBudget.EXHAUSTED == rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), nowNanos))
         {
-            final int charged = rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), nowNanos);
-            if (RejectBudget.WITHIN == charged)
-            {
-                counters.increment(outcome);
-                return true;
-            }
-            if (RejectBudget.EXHAUSTED == charged)
-            {
-                counters.increment(IngestCounter.RATE_LIMITED_SENDER);
-                return false;
-            }
+            counters.increment(IngestCounter.RATE_LIMITED_SENDER);
+            return false;
         }
         if (rateLimiter.chargeRejected(nowNanos))
         {

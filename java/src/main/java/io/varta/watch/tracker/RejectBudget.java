@@ -3,14 +3,14 @@ package io.varta.watch.tracker;
 /**
  * Per-sender token buckets for <em>rejected</em> frames (decode errors, pid spoofing, foreign uid or pid
  * namespace, origin conflicts) from senders whose pid the kernel verified. A process that sends garbage spends
- * its own budget, not the global bucket that every agent's good beats draw from: one misbehaving process can no
- * longer starve the others into false stalls (the reference charges every rejection to the global bucket, so a
- * garbage flood from one process locks healthy agents out). Rejections from senders without a verified pid
- * still go to the global bucket, which stays the last line.
+ * its own budget first: once it is spent, its rejections are dropped without an event and without touching the
+ * global bucket that every agent's good beats draw from, so one misbehaving process can no longer starve the
+ * others into false stalls (the reference charges every rejection to the global bucket, so a garbage flood from
+ * one process locks healthy agents out). Rejections within a sender's budget, and rejections from senders without
+ * a verified pid, still spend global tokens: the global bucket stays the last line.
  *
- * <p>Each sender gets {@link #BURST} rejections at once and {@link #RATE_PER_SECOND} more per second; within
- * budget a rejection is counted under its own outcome and reported (export line, log line), beyond it the frame
- * is dropped without an event and counted as {@code rate_limited{reason="sender_rejects"}}.
+ * <p>Each sender gets {@link #BURST} rejections at once and {@link #RATE_PER_SECOND} more per second; beyond
+ * that the frame is counted as {@code rate_limited{reason="sender_rejects"}}.
  *
  * <p>The table is fixed: {@link #SLOTS} senders, open addressing with a short probe. A sender whose bucket has
  * refilled completely is idle and its entry may be taken over; when a probe window holds only active senders

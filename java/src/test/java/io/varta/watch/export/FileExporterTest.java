@@ -9,16 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.varta.watch.files.PrivateFile;
+import io.varta.watch.files.RotatingAppendFile;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogFormat;
 import io.varta.watch.log.LogKind;
+import io.varta.watch.nativeio.Natives;
 import io.varta.watch.vlp.DecodeError;
 import io.varta.watch.vlp.Status;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -204,38 +206,11 @@ class FileExporterTest
     @Test
     void fileOwnedByAnotherUserIsRefused() throws IOException
     {
-        assumeTrue(ExportFiles.realUid() == 0, "changing a file's owner needs root");
+        assumeTrue(Natives.realUid() == 0, "changing a file's owner needs root");
         Files.writeString(exportPath(), "x\n");
         Files.setAttribute(exportPath(), "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
         final IOException e = assertThrows(IOException.class, () -> open(OptionalLong.empty(), 0));
         assertEquals(exportPath() + ": owned by uid 4242, expected uid 0", e.getMessage());
-    }
-
-    @Test
-    void fileCreatedDuringFailedValidationIsRemoved()
-    {
-        final long foreignUid = ExportFiles.realUid() + 4242;
-        final IOException e = assertThrows(IOException.class,
-            () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
-        assertEquals(exportPath() + ": owned by uid " + ExportFiles.realUid() + ", expected uid " + foreignUid,
-            e.getMessage());
-        assertFalse(Files.exists(exportPath(), LinkOption.NOFOLLOW_LINKS));
-    }
-
-    @Test
-    void existingFileFailingValidationIsLeftInPlace() throws IOException
-    {
-        Files.writeString(exportPath(), "mine\n");
-        final long foreignUid = ExportFiles.realUid() + 4242;
-        assertThrows(IOException.class, () -> ExportFiles.openOrCreate(exportPath(), foreignUid));
-        assertEquals("mine\n", read(exportPath()));
-    }
-
-    @Test
-    void parentDirectoryOfARelativePathCanBeSynced() throws IOException
-    {
-        ExportFiles.syncParentDirectory(Path.of("relative-name.tsv"));
-        ExportFiles.syncParentDirectory(exportPath());
     }
 
     @Test
@@ -344,17 +319,17 @@ class FileExporterTest
     {
         final AtomicInteger failuresLeft = new AtomicInteger(2);
         final AtomicInteger attempts = new AtomicInteger();
-        final FileExporter.LiveFileCreator flaky = p ->
+        final RotatingAppendFile.Creator flaky = (p, rules) ->
         {
             attempts.incrementAndGet();
             if (failuresLeft.getAndDecrement() > 0)
             {
                 throw new IOException("injected create failure");
             }
-            return ExportFiles.createNew(p);
+            return PrivateFile.createNew(p, rules);
         };
-        final FileExporter export = new FileExporter(exportPath(), ExportFiles.openOrCreate(exportPath()), 4096, 1,
-            diagnostics, flaky);
+        final FileExporter export = FileExporter.open(exportPath(),
+            RotatingAppendFile.Options.defaults().maxBytes(4096).syncEvery(1).creator(flaky), diagnostics);
         final String filler = "y".repeat(4100);
         export.io(1, filler);                       // reaches the cap: rotate, create fails
         assertEquals(1, attempts.get());
@@ -396,10 +371,9 @@ class FileExporterTest
     @Test
     void writeFailureIsLoggedAndCountedButNeverThrown() throws IOException
     {
-        final FileChannel channel = ExportFiles.openOrCreate(exportPath());
-        final FileExporter export = new FileExporter(exportPath(), channel, 0, 1, diagnostics,
-            ExportFiles::createNew);
-        channel.close(); // the descriptor dies underneath the exporter
+        final FileExporter export = FileExporter.open(exportPath(), RotatingAppendFile.Options.defaults().syncEvery(1),
+            diagnostics);
+        export.file().close(); // the descriptor dies underneath the exporter
         export.beat(1, 2, 3, Status.OK, 4);
         export.beat(2, 2, 3, Status.OK, 4);
         export.close();

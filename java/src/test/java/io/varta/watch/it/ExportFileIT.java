@@ -19,6 +19,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Export-file durability, rotation and path safety (reference §1 F items 57, 58, 60, 61). */
 class ExportFileIT
@@ -146,5 +147,34 @@ class ExportFileIT
         assertEquals(1, observer.exitCode(), observer.stderr());
         assertTrue(observer.stderr().contains("exactly one hard link"), observer.stderr());
         assertEquals(0, Files.size(other));
+    }
+
+    @Test
+    void exportFileInAMissingDirectoryIsRefusedWithTheReason() throws Exception
+    {
+        final Path export = dir.resolve("no-such-dir").resolve("export.tsv");
+        final ObserverProcess observer = ObserverProcess.run(dir, "--socket", dir.resolve("obs.sock").toString(),
+            "--threshold-ms", "100", "--export-file", export.toString(), "--shutdown-after-secs", "0");
+        assertEquals(1, observer.exitCode(), observer.stderr());
+        assertTrue(observer.stderr().contains("varta-watch: " + export + ": No such file or directory\n"),
+            observer.stderr());
+    }
+
+    @Test
+    void exportFileTheUserMayNotCreateIsRefusedWithTheReason() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")),
+            "skipped: running as another user needs root (setpriv to uid 65534)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "skipped: no /usr/bin/setpriv");
+        // the JUnit temp dir is 0700 root: uid 65534 may not enter it
+        final Path export = dir.resolve("export.tsv");
+        final ObserverProcess observer = ObserverProcess.startWrapped(dir,
+            List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+            "--socket", "/tmp/varta-it-unused.sock", "--threshold-ms", "100", "--export-file", export.toString(),
+            "--shutdown-after-secs", "0");
+        assertTrue(observer.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, observer.exitCode(), observer.stderr());
+        assertTrue(observer.stderr().contains("varta-watch: " + export + ": Permission denied\n"), observer.stderr());
+        assertFalse(Files.exists(export));
     }
 }

@@ -44,6 +44,27 @@ public final class ExportLog
         return Files.readAllLines(export).stream().map(ExportLog::parse).toList();
     }
 
+    /**
+     * Reads every line and fails unless the file ends with {@code \n} and every line has exactly 6 columns: no
+     * partial line, and none that joined another.
+     *
+     * @return the lines (empty list when the file does not exist)
+     */
+    public static List<Line> readWhole(final Path export) throws IOException
+    {
+        if (!Files.exists(export))
+        {
+            return List.of();
+        }
+        final byte[] bytes = Files.readAllBytes(export);
+        if (bytes.length > 0 && bytes[bytes.length - 1] != '\n')
+        {
+            throw new AssertionError("export file ends in a partial line: "
+                + new String(bytes, Math.max(0, bytes.length - 80), Math.min(80, bytes.length)));
+        }
+        return read(export);
+    }
+
     /** Parses one line; fails unless it has exactly 6 tab-separated columns. */
     public static Line parse(final String raw)
     {

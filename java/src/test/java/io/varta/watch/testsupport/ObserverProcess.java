@@ -34,7 +34,17 @@ public final class ObserverProcess implements AutoCloseable
     /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
     public static ObserverProcess start(final Path dir, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return startWrapped(dir, List.of(), args);
+    }
+
+    /**
+     * Starts the launcher through a wrapper command that execs it (e.g. {@code setpriv ...} to run as another
+     * user, or {@link #fileSizeLimit(long)}); output goes to files in {@code dir}.
+     */
+    public static ObserverProcess startWrapped(final Path dir, final List<String> wrapper, final String... args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(wrapper);
         command.add(launcher().toString());
         command.addAll(List.of(args));
         final Path out = Files.createTempFile(dir, "observer", ".out");
@@ -56,6 +66,12 @@ public final class ObserverProcess implements AutoCloseable
             throw new AssertionError("varta-watch did not exit; stderr: " + p.stderr());
         }
         return p;
+    }
+
+    /** A wrapper for {@link #startWrapped}: the launcher runs under {@code ulimit -f} (RLIMIT_FSIZE) {@code kib} KiB. */
+    public static List<String> fileSizeLimit(final long kib)
+    {
+        return List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "ulimit-wrapper");
     }
 
     /** Waits until {@code path} exists (the observer bound its socket) or the process died. */
