@@ -37,22 +37,8 @@ static jint secret_file_read(JNIEnv *env, jclass cls, jbyteArray path, jbyteArra
     return rc;
 }
 
-static jintArray secret_constants(JNIEnv *env, jclass cls)
-{
-    const jint values[6] = {
-        VARTA_SECRET_SYMLINK, VARTA_SECRET_NOT_REGULAR, VARTA_SECRET_INSECURE_MODE,
-        VARTA_SECRET_WRONG_OWNER, VARTA_SECRET_TOO_LARGE, VARTA_SECRET_MAX_BYTES,
-    };
-    jintArray array = (*env)->NewIntArray(env, 6);
-    if (array != NULL) {
-        (*env)->SetIntArrayRegion(env, array, 0, 6, values);
-    }
-    return array;
-}
-
 static const JNINativeMethod METHODS[] = {
     { "secretFileRead", "([B[B[J)I", (void *)secret_file_read },
-    { "secretConstants", "()[I", (void *)secret_constants },
 };
 
 struct varta_jni_table varta_jni_secret_natives(void)

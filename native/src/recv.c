@@ -49,7 +49,6 @@ struct varta_receiver {
     pthread_t thread;
     atomic_int stopping;
     uint64_t final_drain_deadline_ns; /* receiver thread only: set when it starts the final drain */
-    _Atomic uint64_t datagrams;
     struct mmsghdr messages[VARTA_RECV_BATCH];
     struct iovec iov[VARTA_RECV_BATCH];
     uint8_t buffers[VARTA_RECV_BATCH][VARTA_RECV_BUFFER_BYTES];
@@ -99,6 +98,7 @@ static void write_record(const struct varta_receiver *r, struct mmsghdr *m, cons
     rec->datagram_len = m->msg_len;
     rec->peer_pid = have_cred ? cred.pid : 0;
     rec->peer_uid = have_cred ? cred.uid : UINT32_MAX;
+    rec->origin = have_cred && cred.pid != 0 ? VARTA_ORIGIN_KERNEL_ATTESTED : VARTA_ORIGIN_SOCKET_MODE_ONLY;
     if (m->msg_hdr.msg_flags & MSG_CTRUNC) {
         rec->kind = VARTA_KIND_CTRUNC;
     } else if (!have_cred) {
@@ -211,6 +211,7 @@ static void drain_socket(struct varta_receiver *r)
             rec->recv_ns = varta_clock_monotonic_ns();
             rec->kind = VARTA_KIND_IO_ERROR;
             rec->transport = VARTA_TRANSPORT_UDS;
+            rec->origin = VARTA_ORIGIN_KERNEL_ATTESTED;
             rec->peer_uid = UINT32_MAX;
             rec->detail_a = (uint32_t)err;
             publish(r, ++tail);
@@ -222,7 +223,7 @@ static void drain_socket(struct varta_receiver *r)
             write_record(r, &r->messages[i], r->buffers[i], recv_ns, varta_ring_slot(&r->ring, tail + (uint64_t)i));
         }
         tail += (uint64_t)got;
-        atomic_fetch_add_explicit(&r->datagrams, (uint64_t)got, memory_order_relaxed);
+        varta_ring_add_datagrams_read(&r->ring, (uint64_t)got);
         publish(r, tail);
         if ((unsigned)got < want) {
             return; /* socket drained; level-triggered epoll reports anything that arrives later */
@@ -368,5 +369,5 @@ void varta_receiver_kick(struct varta_receiver *r)
 
 uint64_t varta_receiver_datagrams(const struct varta_receiver *r)
 {
-    return atomic_load_explicit(&r->datagrams, memory_order_relaxed);
+    return atomic_load_explicit(r->ring.datagrams_read, memory_order_acquire);
 }

@@ -41,7 +41,7 @@ int varta_receiver_wait(struct varta_receiver *receiver, int64_t timeout_ns);
 /** Wakes a consumer sleeping in varta_receiver_wait (e.g. to shut it down). */
 void varta_receiver_kick(struct varta_receiver *receiver);
 
-/** Datagrams this receiver has turned into records (diagnostics; any thread). */
+/** Datagrams this receiver has read (the ring trailer's datagrams_read; any thread). */
 uint64_t varta_receiver_datagrams(const struct varta_receiver *receiver);
 
 #endif

@@ -126,6 +126,11 @@ public final class Main
             log.error(e.getMessage());
             return 1;
         }
+        catch (final UnsatisfiedLinkError e)
+        {
+            log.error(e.getMessage()); // e.g. a -Dvarta.native.library built for another ring ABI version
+            return 1;
+        }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();

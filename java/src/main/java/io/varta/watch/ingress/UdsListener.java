@@ -1,5 +1,6 @@
 package io.varta.watch.ingress;
 
+import io.varta.watch.nativeio.NativeConstants;
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
 import io.varta.watch.nativeio.PathBytes;
@@ -29,24 +30,13 @@ public final class UdsListener implements Listener
     /** Default {@code --uds-rcvbuf-bytes}: 1 MiB requested ({@code SO_RCVBUF}; the kernel doubles and clamps it). */
     public static final int DEFAULT_RCVBUF_BYTES = 1 << 20;
 
-    private static final int EADDRINUSE;
-    private static final int ERR_NOT_A_SOCKET;
-    private static final int ERR_LIVE_OBSERVER;
-    private static final int ERR_PATH_CHANGED;
-    private static final int ERR_PROBE_FAILED;
-    private static final int ERR_MODE_MISMATCH;
-    private static final int EPERM = 1;
-
-    static
-    {
-        final int[] constants = Natives.udsConstants();
-        EADDRINUSE = constants[0];
-        ERR_NOT_A_SOCKET = constants[1];
-        ERR_LIVE_OBSERVER = constants[2];
-        ERR_PATH_CHANGED = constants[3];
-        ERR_PROBE_FAILED = constants[4];
-        ERR_MODE_MISMATCH = constants[5];
-    }
+    private static final int EADDRINUSE = NativeConstants.value("EADDRINUSE");
+    private static final int EPERM = NativeConstants.value("EPERM");
+    private static final int ERR_NOT_A_SOCKET = NativeConstants.value("UDS_ERR_NOT_A_SOCKET");
+    private static final int ERR_LIVE_OBSERVER = NativeConstants.value("UDS_ERR_LIVE_OBSERVER");
+    private static final int ERR_PATH_CHANGED = NativeConstants.value("UDS_ERR_PATH_CHANGED");
+    private static final int ERR_PROBE_FAILED = NativeConstants.value("UDS_ERR_PROBE_FAILED");
+    private static final int ERR_MODE_MISMATCH = NativeConstants.value("UDS_ERR_MODE_MISMATCH");
 
     private final Path path;
     private final byte[] pathBytes;

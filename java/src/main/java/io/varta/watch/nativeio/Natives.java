@@ -3,11 +3,12 @@ package io.varta.watch.nativeio;
 import java.nio.ByteBuffer;
 
 /**
- * Every native method of {@code libvarta_watch.so}, registered by {@code JNI_OnLoad} (no {@code Java_*}
- * symbols). Natives return a value {@code >= 0} on success and {@code -errno} or one of the custom negative
- * codes of {@code native/include/varta/uds.h} on failure; they never throw and are never called per frame.
- * The typed wrappers ({@link UdsListener}, {@link Receiver}, {@link Ring}, {@link NativeClock}) turn the
- * codes into {@link NativeIoException}s.
+ * The native methods of {@code libvarta_watch.so} (all but the constant table of {@link NativeConstants}),
+ * registered by {@code JNI_OnLoad} (no {@code Java_*} symbols). Natives return a value {@code >= 0} on
+ * success and {@code -errno} or one of the library's negative codes ({@code uds.h}, {@code secret_file.h};
+ * read them by name with {@link NativeConstants#value}) on failure; they never throw and are never called
+ * per frame. The typed wrappers ({@code ingress.UdsListener}, {@code ingress.Receiver}, {@link SecretFile},
+ * {@link NativeClock}) turn the codes into {@link NativeIoException}s.
  *
  * <p>All methods are static and may be called from any thread unless a wrapper documents otherwise.
  */
@@ -22,11 +23,14 @@ public final class Natives
     {
     }
 
-    /** ring.h constants in the order documented in {@code native/src/jni_ring.c}. Any thread. */
-    public static native int[] ringLayout();
-
-    /** {EADDRINUSE, NOT_A_SOCKET, LIVE_OBSERVER, PATH_CHANGED, PROBE_FAILED, MODE_MISMATCH}. Any thread. */
-    public static native int[] udsConstants();
+    /**
+     * Loads and checks the library (this class's initialiser, {@link NativeLibrary}) if that has not happened
+     * yet; throws its {@link UnsatisfiedLinkError} if the library is refused. Any thread.
+     */
+    static void ensureLoaded()
+    {
+        // the work is in the static initialiser; touching the class runs it once
+    }
 
     /** Binds; returns the fd or a negative code; {@code out} gets dev, ino, granted rcvbuf, probe errno. */
     public static native int udsBind(byte[] path, int mode, int rcvbufBytes, long[] out);
@@ -60,12 +64,9 @@ public final class Natives
 
     /**
      * Reads a private file into {@code out} (secret_file.h); {@code info} gets mode, owner uid, expected uid.
-     * Returns the byte count or a negative code ({@link #secretConstants} or {@code -errno}).
+     * Returns the byte count or a negative code ({@code SECRET_*} or {@code -errno}).
      */
     public static native int secretFileRead(byte[] path, byte[] out, long[] info);
-
-    /** {SYMLINK, NOT_REGULAR, INSECURE_MODE, WRONG_OWNER, TOO_LARGE, MAX_BYTES} of secret_file.h. */
-    public static native int[] secretConstants();
 
     /** CLOCK_BOOTTIME in nanoseconds. */
     public static native long boottimeNanos();

@@ -20,24 +20,14 @@ import java.util.Arrays;
  */
 public final class SecretFile
 {
-    private static final int SYMLINK;
-    private static final int NOT_REGULAR;
-    private static final int INSECURE_MODE;
-    private static final int WRONG_OWNER;
-    private static final int TOO_LARGE;
+    private static final int SYMLINK = NativeConstants.value("SECRET_SYMLINK");
+    private static final int NOT_REGULAR = NativeConstants.value("SECRET_NOT_REGULAR");
+    private static final int INSECURE_MODE = NativeConstants.value("SECRET_INSECURE_MODE");
+    private static final int WRONG_OWNER = NativeConstants.value("SECRET_WRONG_OWNER");
+    private static final int TOO_LARGE = NativeConstants.value("SECRET_TOO_LARGE");
+    private static final int ELOOP = NativeConstants.value("ELOOP");
     /** Largest file accepted, in bytes. */
-    public static final int MAX_BYTES;
-
-    static
-    {
-        final int[] c = Natives.secretConstants();
-        SYMLINK = c[0];
-        NOT_REGULAR = c[1];
-        INSECURE_MODE = c[2];
-        WRONG_OWNER = c[3];
-        TOO_LARGE = c[4];
-        MAX_BYTES = c[5];
-    }
+    public static final int MAX_BYTES = NativeConstants.value("SECRET_MAX_BYTES");
 
     private SecretFile()
     {
@@ -68,7 +58,7 @@ public final class SecretFile
     {
         if (SYMLINK == rc)
         {
-            return new NativeIoException(path + ": must not be a symlink", 40 /* ELOOP */);
+            return new NativeIoException(path + ": must not be a symlink", ELOOP);
         }
         if (NOT_REGULAR == rc)
         {

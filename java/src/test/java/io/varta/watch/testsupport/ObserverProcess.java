@@ -34,6 +34,16 @@ public final class ObserverProcess implements AutoCloseable
     /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
     public static ObserverProcess start(final Path dir, final String... args) throws IOException
     {
+        return startWithJavaOptions(dir, "", args);
+    }
+
+    /**
+     * Starts the launcher with {@code args} and {@code javaOptions} added to the test JVM options (e.g. a
+     * {@code -D} system property); output goes to files in {@code dir}.
+     */
+    public static ObserverProcess startWithJavaOptions(final Path dir, final String javaOptions, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(List.of(args));
@@ -42,7 +52,7 @@ public final class ObserverProcess implements AutoCloseable
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        builder.environment().put("JAVA_OPTS", ("-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + javaOptions).trim());
         return new ObserverProcess(builder.start(), out, err);
     }
 
