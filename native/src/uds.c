@@ -19,6 +19,12 @@
  * The remaining effect of the window on other threads is that a file they create during those
  * microseconds gets our restrictive umask; the observer binds at startup, before other threads
  * of the application create files, so this is documented rather than prevented.
+ *
+ * Socket options before bind. SO_PASSCRED and SO_TIMESTAMPNS are set on the unbound socket: the
+ * kernel decides at send time whether a datagram carries credentials and a timestamp, by looking at
+ * the receiving socket's flags then. A frame sent in the instant after bind() to a socket that only
+ * got SO_PASSCRED afterwards arrives with uid 65534 (overflowuid) and pid 0, and one that only got
+ * SO_TIMESTAMPNS afterwards is stamped when it is read instead of when it was queued.
  */
 #include "varta/uds.h"
 
@@ -159,10 +165,12 @@ static int set_exact_mode(const char *path, unsigned mode, struct stat *st)
     return 0;
 }
 
+/* Options that must be on before bind (see the top of this file), and the receive buffer. */
 static int configure_socket(int fd, int rcvbuf, struct varta_uds_bound *out)
 {
     const int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0) {
+    if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0
+        || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
         return -errno;
     }
     if (rcvbuf > 0) {
@@ -193,7 +201,10 @@ int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds
     if (fd < 0) {
         return -errno;
     }
-    rc = bind_under_umask(fd, &addr, len, mode);
+    rc = configure_socket(fd, rcvbuf, out);
+    if (rc == 0) {
+        rc = bind_under_umask(fd, &addr, len, mode);
+    }
     if (rc == -EADDRINUSE) {
         rc = clear_stale_socket(path, &addr, len, out);
         if (rc == 0) {
@@ -217,12 +228,6 @@ int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds
     }
     out->dev = (uint64_t)st.st_dev;
     out->ino = (uint64_t)st.st_ino;
-    rc = configure_socket(fd, rcvbuf, out);
-    if (rc != 0) {
-        varta_uds_unlink_if_ours(path, out->dev, out->ino);
-        close(fd);
-        return rc;
-    }
     fsync_parent_directory(path);
     out->fd = fd;
     return fd;

@@ -24,7 +24,7 @@
 
 /** What a successful bind produced. */
 struct varta_uds_bound {
-    int fd;                 /* non-blocking, close-on-exec, SO_PASSCRED on */
+    int fd;                 /* non-blocking, close-on-exec, SO_PASSCRED and SO_TIMESTAMPNS on (since before bind) */
     uint64_t dev;           /* st_dev of the socket file */
     uint64_t ino;           /* st_ino of the socket file */
     int granted_rcvbuf;     /* SO_RCVBUF read back, 0 if not requested or not granted */

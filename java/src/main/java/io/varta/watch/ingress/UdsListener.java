@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The observer's Unix-domain datagram socket, bound the way the reference observer binds it: the file gets
  * exactly {@code socketMode}, a stale socket file left by a dead observer is replaced, a live observer or a
  * non-socket file at the path is never touched, and close removes the file only if it is still ours (same
- * device and inode). The socket is non-blocking with {@code SO_PASSCRED} on, ready for a {@link Receiver}.
+ * device and inode). The socket is non-blocking with {@code SO_PASSCRED} and {@code SO_TIMESTAMPNS} on
+ * (since before the bind, so even the first datagram carries credentials and its arrival time), ready for a
+ * {@link Receiver}.
  *
  * <pre>{@code
  * try (UdsListener listener = UdsListener.bind(Path.of("/run/varta/observer.sock"), 0600, 0)) {
