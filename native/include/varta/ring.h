@@ -41,7 +41,9 @@
  *
  * Record layout (64 bytes, little-endian host order, every field naturally aligned):
  *
- *    0  u64 recv_ns        CLOCK_MONOTONIC ns when the batch was received
+ *    0  u64 recv_ns        CLOCK_MONOTONIC ns the datagram arrived: its kernel receive timestamp
+ *                          (SO_TIMESTAMPNS) moved to CLOCK_MONOTONIC, see recv.c; the read time
+ *                          of its batch if the kernel attached none
  *    8  u64 timestamp      frame timestamp (valid when decode_error == NONE)
  *   16  u64 nonce          frame nonce
  *   24  u32 frame_pid      pid claimed by the frame

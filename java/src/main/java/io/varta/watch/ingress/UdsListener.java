@@ -4,6 +4,7 @@ import io.varta.watch.nativeio.NativeConstants;
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
 import io.varta.watch.nativeio.PathBytes;
+import io.varta.watch.nativeio.RingDescriptor;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,6 +129,29 @@ public final class UdsListener implements Listener
     public int fd()
     {
         return fd;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return {@code RingDescriptor.TRANSPORT_UDS}
+     */
+    @Override
+    public int transport()
+    {
+        return RingDescriptor.TRANSPORT_UDS;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return {@code RingDescriptor.ORIGIN_KERNEL_ATTESTED}: every datagram carries kernel credentials (a
+     *     record without a kernel pid is lowered to SOCKET_MODE_ONLY natively)
+     */
+    @Override
+    public int origin()
+    {
+        return RingDescriptor.ORIGIN_KERNEL_ATTESTED;
     }
 
     /**

@@ -47,14 +47,21 @@ public final class Natives
     /** strerror(3) text of an errno. */
     public static native String strerror(int errno);
 
-    /** Starts the receiver thread; returns a handle {@code > 0} or {@code -errno}. */
-    public static native long receiverStart(int fd, ByteBuffer region, int capacity, int observerUid);
+    /**
+     * Starts the receiver thread over {@code fds.length} listener sockets (with their {@code RingDescriptor}
+     * transports and origins, index for index); returns a handle {@code > 0} or {@code -errno}.
+     */
+    public static native long receiverStart(int[] fds, int[] transports, int[] origins, ByteBuffer region,
+        int capacity, int observerUid);
 
     /** Consumer sleep on the wake eventfd: 1 woken, 0 timed out, {@code -errno}. */
     public static native int receiverWait(long handle, long timeoutNanos);
 
     /** Wakes a consumer sleeping in {@link #receiverWait}. */
     public static native void receiverKick(long handle);
+
+    /** CLOCK_MONOTONIC time through which every queued datagram was read and published (recv.h). */
+    public static native long receiverDrainedThrough(long handle);
 
     /** Stops and joins the receiver thread and frees the handle (once). */
     public static native void receiverStop(long handle);

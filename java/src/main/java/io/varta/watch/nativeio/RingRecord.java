@@ -24,7 +24,11 @@ public final class RingRecord
         base = offset;
     }
 
-    /** @return CLOCK_MONOTONIC ns when the receiver read the datagram's batch (comparable to System.nanoTime) */
+    /**
+     * @return CLOCK_MONOTONIC ns (System.nanoTime's clock) when this datagram was queued on its socket: the
+     *     kernel's receive timestamp of this datagram (not of its batch), moved to CLOCK_MONOTONIC and kept
+     *     within [the socket's last drain, the batch's read time]; the read time if the kernel attached none
+     */
     public long recvNanos()
     {
         return region.getLong(base + RingDescriptor.OFF_RECV_NS);
