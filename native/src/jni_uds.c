@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* out[0..3] = dev, ino, granted rcvbuf, probe errno. Returns the fd or a negative code. */
+/* out[0..3] = dev, ino, granted rcvbuf, detail errno (probe or lock). Returns the fd or a negative code. */
 static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint rcvbuf, jlongArray out)
 {
     char buffer[PATH_MAX];
@@ -23,7 +23,7 @@ static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint r
     if (rc == 0) {
         rc = varta_uds_bind(buffer, (unsigned)mode, rcvbuf, &bound);
     }
-    const jlong values[4] = { (jlong)bound.dev, (jlong)bound.ino, bound.granted_rcvbuf, bound.probe_errno };
+    const jlong values[4] = { (jlong)bound.dev, (jlong)bound.ino, bound.granted_rcvbuf, bound.detail_errno };
     (*env)->SetLongArrayRegion(env, out, 0, 4, values);
     return rc;
 }

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (since before the bind, so even the first datagram carries credentials and its arrival time), ready for a
  * {@link Receiver}.
  *
+ * <p>Several observers starting at once over the same stale socket are serialised by a flock on
+ * {@code <path>.lock} (created 0600 when first needed, left in place; native {@code uds.c}): exactly one binds,
+ * the others fail with "another varta-watch is already running at ...".
+ *
  * <pre>{@code
  * try (UdsListener listener = UdsListener.bind(Path.of("/run/varta/observer.sock"), 0600, 0)) {
  *     // hand listener to Receiver.start(listener, ring)
@@ -33,6 +37,9 @@ public final class UdsListener implements Listener
     /** Default {@code --uds-rcvbuf-bytes}: 1 MiB requested ({@code SO_RCVBUF}; the kernel doubles and clamps it). */
     public static final int DEFAULT_RCVBUF_BYTES = 1 << 20;
 
+    /** Native VARTA_UDS_LOCK_SUFFIX, for the message only. */
+    private static final String LOCK_SUFFIX = ".lock";
+
     private static final int EADDRINUSE = NativeConstants.value("EADDRINUSE");
     private static final int EPERM = NativeConstants.value("EPERM");
     private static final int ERR_NOT_A_SOCKET = NativeConstants.value("UDS_ERR_NOT_A_SOCKET");
@@ -40,6 +47,7 @@ public final class UdsListener implements Listener
     private static final int ERR_PATH_CHANGED = NativeConstants.value("UDS_ERR_PATH_CHANGED");
     private static final int ERR_PROBE_FAILED = NativeConstants.value("UDS_ERR_PROBE_FAILED");
     private static final int ERR_MODE_MISMATCH = NativeConstants.value("UDS_ERR_MODE_MISMATCH");
+    private static final int ERR_LOCK_FAILED = NativeConstants.value("UDS_ERR_LOCK_FAILED");
 
     private final Path path;
     private final byte[] pathBytes;
@@ -81,7 +89,7 @@ public final class UdsListener implements Listener
         return new UdsListener(path, bytes, rc, bound);
     }
 
-    private static NativeIoException bindFailure(final Path path, final int rc, final int probeErrno, final int mode)
+    private static NativeIoException bindFailure(final Path path, final int rc, final int detailErrno, final int mode)
     {
         if (rc == ERR_NOT_A_SOCKET)
         {
@@ -99,13 +107,19 @@ public final class UdsListener implements Listener
         }
         if (rc == ERR_PROBE_FAILED)
         {
-            return new NativeIoException("cannot probe socket at " + path + ": " + Natives.strerror(probeErrno),
-                probeErrno);
+            return new NativeIoException("cannot probe socket at " + path + ": " + Natives.strerror(detailErrno),
+                detailErrno);
         }
         if (rc == ERR_MODE_MISMATCH)
         {
             return new NativeIoException("cannot bind observer socket at " + path + ": socket file mode is not "
                 + String.format("%04o", mode) + " after chmod", EPERM);
+        }
+        if (rc == ERR_LOCK_FAILED)
+        {
+            final String why = 0 == detailErrno ? "not a regular file" : Natives.strerror(detailErrno);
+            return new NativeIoException("cannot bind observer socket at " + path + ": cannot lock " + path
+                + LOCK_SUFFIX + " to replace the stale socket: " + why, detailErrno);
         }
         return new NativeIoException("cannot bind observer socket at " + path + ": " + Natives.strerror(-rc), -rc);
     }

@@ -32,7 +32,10 @@ public final class Natives
         // the work is in the static initialiser; touching the class runs it once
     }
 
-    /** Binds; returns the fd or a negative code; {@code out} gets dev, ino, granted rcvbuf, probe errno. */
+    /**
+     * Binds; returns the fd or a negative code; {@code out} gets dev, ino, granted rcvbuf, and the errno behind
+     * {@code UDS_ERR_PROBE_FAILED} / {@code UDS_ERR_LOCK_FAILED}.
+     */
     public static native int udsBind(byte[] path, int mode, int rcvbufBytes, long[] out);
 
     /** Unlinks path if it is still (dev, ino); 0 also when it is missing or foreign. */
