@@ -92,7 +92,9 @@
 
 enum batch_result {
     BATCH_FULL,    /* read as many as asked for: the socket may hold more */
-    BATCH_DRAINED, /* came back short: the socket was empty at some moment during the call */
+    BATCH_DRAINED, /* came back short: the socket was empty at some moment during the call (with
+                    * MSG_DONTWAIT, an AF_UNIX datagram socket, or a UDP socket without IP_RECVERR,
+                    * stops short of vlen only on an empty queue) */
     BATCH_STOPPED, /* the ring stayed full and the receiver is stopping */
     BATCH_FAILED   /* recvmmsg failed; an IO_ERROR record was published */
 };

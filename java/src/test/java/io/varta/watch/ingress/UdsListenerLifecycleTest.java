@@ -196,7 +196,7 @@ class UdsListenerLifecycleTest
     }
 
     @Test
-    void staleSocketIsNotTakenOverWhenItsLockPathIsNoRegularFile() throws IOException
+    void staleSocketIsNotTakenOverWhenItsLockPathIsNotARegularFile() throws IOException
     {
         final Path path = dir.resolve("locked.sock");
         makeStaleSocket(path);
