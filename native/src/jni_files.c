@@ -66,23 +66,6 @@ static jint private_read(JNIEnv *env, jclass cls, jbyteArray path, jint checks, 
     return rc;
 }
 
-static jintArray constants(JNIEnv *env, jclass cls)
-{
-    const jint values[] = {
-        VARTA_PRIVATE_SYMLINK, VARTA_PRIVATE_NOT_REGULAR, VARTA_PRIVATE_INSECURE_MODE,
-        VARTA_PRIVATE_WRONG_OWNER, VARTA_PRIVATE_TOO_LARGE, VARTA_PRIVATE_LINK_COUNT,
-        VARTA_PRIVATE_CHECK_MODE, VARTA_PRIVATE_CHECK_OWNER, VARTA_PRIVATE_CHECK_ONE_LINK, VARTA_PRIVATE_CHECK_SIZE,
-        VARTA_PRIVATE_OPEN_READ, VARTA_PRIVATE_OPEN_APPEND, VARTA_PRIVATE_OPEN_CREATE_NEW,
-        VARTA_PRIVATE_MAX_SECRET_BYTES, ENOENT, EXDEV, EEXIST,
-    };
-    const jsize n = (jsize)(sizeof(values) / sizeof(values[0]));
-    jintArray array = (*env)->NewIntArray(env, n);
-    if (array != NULL) {
-        (*env)->SetIntArrayRegion(env, array, 0, n, values);
-    }
-    return array;
-}
-
 static jlong write_direct(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint offset, jint length)
 {
     uint8_t *base = (*env)->GetDirectBufferAddress(env, buffer);
@@ -180,7 +163,6 @@ static jint sync_parent_dir(JNIEnv *env, jclass cls, jbyteArray path)
 static const JNINativeMethod METHODS[] = {
     { "privateOpen", "([BIIIJ[J)I", (void *)private_open },
     { "privateRead", "([BII[B[J)I", (void *)private_read },
-    { "constants", "()[I", (void *)constants },
     { "write", "(ILjava/nio/ByteBuffer;II)J", (void *)write_direct },
     { "pread", "(I[BJ)J", (void *)pread_array },
     { "datasync", "(I)I", (void *)datasync },

@@ -19,7 +19,7 @@ struct varta_jni_table {
     jint count;
 };
 
-struct varta_jni_table varta_jni_ring_natives(void);
+struct varta_jni_table varta_jni_constants_natives(void);
 struct varta_jni_table varta_jni_uds_natives(void);
 struct varta_jni_table varta_jni_recv_natives(void);
 struct varta_jni_table varta_jni_clock_natives(void);

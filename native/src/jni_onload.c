@@ -27,8 +27,9 @@ jint JNI_OnLoad(JavaVM *vm, void *reserved)
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
         return JNI_ERR;
     }
+    /* Constants first: NativeLibrary's ABI check is the first call into the library. */
     const struct varta_jni_table tables[] = {
-        varta_jni_ring_natives(),
+        varta_jni_constants_natives(),
         varta_jni_uds_natives(),
         varta_jni_recv_natives(),
         varta_jni_clock_natives(),

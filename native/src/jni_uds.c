@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* out[0..3] = dev, ino, granted rcvbuf, probe errno. Returns the fd or a negative code. */
+/* out[0..3] = dev, ino, granted rcvbuf, detail errno (probe or lock). Returns the fd or a negative code. */
 static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint rcvbuf, jlongArray out)
 {
     char buffer[PATH_MAX];
@@ -23,7 +23,7 @@ static jint uds_bind(JNIEnv *env, jclass cls, jbyteArray path, jint mode, jint r
     if (rc == 0) {
         rc = varta_uds_bind(buffer, (unsigned)mode, rcvbuf, &bound);
     }
-    const jlong values[4] = { (jlong)bound.dev, (jlong)bound.ino, bound.granted_rcvbuf, bound.probe_errno };
+    const jlong values[4] = { (jlong)bound.dev, (jlong)bound.ino, bound.granted_rcvbuf, bound.detail_errno };
     (*env)->SetLongArrayRegion(env, out, 0, 4, values);
     return rc;
 }
@@ -52,26 +52,12 @@ static jstring str_error(JNIEnv *env, jclass cls, jint err)
     return (*env)->NewStringUTF(env, text);
 }
 
-/* {EADDRINUSE, NOT_A_SOCKET, LIVE_OBSERVER, PATH_CHANGED, PROBE_FAILED, MODE_MISMATCH}. */
-static jintArray uds_constants(JNIEnv *env, jclass cls)
-{
-    const jint values[] = { EADDRINUSE, VARTA_UDS_ERR_NOT_A_SOCKET, VARTA_UDS_ERR_LIVE_OBSERVER,
-                            VARTA_UDS_ERR_PATH_CHANGED, VARTA_UDS_ERR_PROBE_FAILED, VARTA_UDS_ERR_MODE_MISMATCH };
-    const jsize n = (jsize)(sizeof(values) / sizeof(values[0]));
-    jintArray out = (*env)->NewIntArray(env, n);
-    if (out != NULL) {
-        (*env)->SetIntArrayRegion(env, out, 0, n, values);
-    }
-    return out;
-}
-
 static const JNINativeMethod METHODS[] = {
     { "udsBind", "([BII[J)I", (void *)uds_bind },
     { "udsUnlinkIfOurs", "([BJJ)I", (void *)uds_unlink_if_ours },
     { "closeFd", "(I)I", (void *)close_fd },
     { "udsBindDirFsyncFailures", "()J", (void *)dir_fsync_failures },
     { "strerror", "(I)Ljava/lang/String;", (void *)str_error },
-    { "udsConstants", "()[I", (void *)uds_constants },
 };
 
 struct varta_jni_table varta_jni_uds_natives(void)

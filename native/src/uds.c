@@ -19,6 +19,31 @@
  * The remaining effect of the window on other threads is that a file they create during those
  * microseconds gets our restrictive umask; the observer binds at startup, before other threads
  * of the application create files, so this is documented rather than prevented.
+ *
+ * Socket options before bind. SO_PASSCRED and SO_TIMESTAMPNS are set on the unbound socket: the
+ * kernel decides at send time whether a datagram carries credentials and a timestamp, by looking at
+ * the receiving socket's flags then. A frame sent in the instant after bind() to a socket that only
+ * got SO_PASSCRED afterwards arrives with uid 65534 (overflowuid) and pid 0, and one that only got
+ * SO_TIMESTAMPNS afterwards is stamped when it is read instead of when it was queued.
+ *
+ * Taking over a stale socket. Several observers may start at once over the socket file of a dead
+ * one. Probing, re-checking (dev, ino) and unlinking are separate system calls, so without
+ * coordination one process could unlink the socket another had just bound (two "winners", one of
+ * them unreachable), and a loser could see EADDRINUSE from its second bind. So a bind that finds the
+ * path in use takes an exclusive flock on "<path>.lock" before it probes, and holds it until it has
+ * either bound or given up. Under the lock it loops: lstat + probe (a live socket: another observer
+ * runs, give up), re-check (dev, ino) right before unlink (whoever does not take the lock - an old
+ * observer, an operator - may still have replaced the file), unlink, bind; a bind that then fails
+ * with EADDRINUSE means someone bound the free path without needing the lock, so the loop probes
+ * that socket (live: give up). Exactly one process ends up bound; every other one reports the live
+ * observer.
+ * The lock file: created on first need with mode 0600 (O_NOFOLLOW: a symlink there is refused,
+ * O_CLOEXEC, O_NONBLOCK against a FIFO planted there; it must be a regular file), next to the
+ * socket, by the observer's uid; never removed by varta-watch, because removing a lock file that
+ * another process has open and waits on would let a third one lock a new file at the same name.
+ * An operator may remove it while no observer is starting. A clean bind (the path is free) does not
+ * touch it. Whoever can write the socket's directory can create it, hold it, or replace the socket
+ * itself: the directory must be trusted either way.
  */
 #include "varta/uds.h"
 
@@ -29,10 +54,15 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/* Rounds of probe-unlink-bind under the takeover lock before giving up (each needs a new socket). */
+#define TAKEOVER_ATTEMPTS 8
 
 static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t dir_fsync_failures;
@@ -84,8 +114,8 @@ static int probe_live(const struct sockaddr_un *addr, socklen_t len)
 }
 
 /*
- * bind() said EADDRINUSE. Returns 0 when the path is free again (stale socket unlinked, or it
- * vanished), else the reason not to touch it.
+ * The path is in use. Returns 0 when the path is free again (stale socket unlinked, or it
+ * vanished), else the reason not to touch it. Called with the takeover lock held.
  */
 static int clear_stale_socket(const char *path, const struct sockaddr_un *addr, socklen_t len,
                               struct varta_uds_bound *out)
@@ -102,7 +132,7 @@ static int clear_stale_socket(const char *path, const struct sockaddr_un *addr, 
         return VARTA_UDS_ERR_LIVE_OBSERVER;
     }
     if (probe != -ECONNREFUSED && probe != -ENOENT) {
-        out->probe_errno = -probe;
+        out->detail_errno = -probe;
         return VARTA_UDS_ERR_PROBE_FAILED;
     }
     struct stat again;
@@ -159,10 +189,12 @@ static int set_exact_mode(const char *path, unsigned mode, struct stat *st)
     return 0;
 }
 
+/* Options that must be on before bind (see the top of this file), and the receive buffer. */
 static int configure_socket(int fd, int rcvbuf, struct varta_uds_bound *out)
 {
     const int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0) {
+    if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0
+        || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
         return -errno;
     }
     if (rcvbuf > 0) {
@@ -174,6 +206,55 @@ static int configure_socket(int fd, int rcvbuf, struct varta_uds_bound *out)
         }
     }
     return 0;
+}
+
+/* Opens and exclusively flocks "<path>.lock" (see the top of this file). Returns the fd or a code. */
+static int lock_takeover(const char *path, struct varta_uds_bound *out)
+{
+    char lock_path[PATH_MAX];
+    if ((size_t)snprintf(lock_path, sizeof(lock_path), "%s%s", path, VARTA_UDS_LOCK_SUFFIX) >= sizeof(lock_path)) {
+        return -ENAMETOOLONG;
+    }
+    const int fd = open(lock_path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (fd < 0) {
+        out->detail_errno = errno;
+        return VARTA_UDS_ERR_LOCK_FAILED;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        out->detail_errno = 0; /* not a regular file */
+        close(fd);
+        return VARTA_UDS_ERR_LOCK_FAILED;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            out->detail_errno = errno;
+            close(fd);
+            return VARTA_UDS_ERR_LOCK_FAILED;
+        }
+    }
+    return fd;
+}
+
+/* bind() said EADDRINUSE: replace a stale socket, under the takeover lock. Returns 0 once bound. */
+static int take_over(int fd, const char *path, const struct sockaddr_un *addr, socklen_t len, unsigned mode,
+                     struct varta_uds_bound *out)
+{
+    const int lock = lock_takeover(path, out);
+    if (lock < 0) {
+        return lock;
+    }
+    int rc = -EADDRINUSE;
+    for (int attempt = 0; attempt < TAKEOVER_ATTEMPTS && rc == -EADDRINUSE; attempt++) {
+        rc = clear_stale_socket(path, addr, len, out);
+        if (rc == VARTA_UDS_ERR_PATH_CHANGED) {
+            rc = -EADDRINUSE; /* replaced by someone outside the lock: look at the new one */
+        } else if (rc == 0) {
+            rc = bind_under_umask(fd, addr, len, mode); /* EADDRINUSE: bound by someone else meanwhile */
+        }
+    }
+    close(lock); /* releases the flock */
+    return rc == -EADDRINUSE ? VARTA_UDS_ERR_PATH_CHANGED : rc;
 }
 
 int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds_bound *out)
@@ -193,11 +274,11 @@ int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds
     if (fd < 0) {
         return -errno;
     }
-    rc = bind_under_umask(fd, &addr, len, mode);
-    if (rc == -EADDRINUSE) {
-        rc = clear_stale_socket(path, &addr, len, out);
-        if (rc == 0) {
-            rc = bind_under_umask(fd, &addr, len, mode);
+    rc = configure_socket(fd, rcvbuf, out);
+    if (rc == 0) {
+        rc = bind_under_umask(fd, &addr, len, mode);
+        if (rc == -EADDRINUSE) {
+            rc = take_over(fd, path, &addr, len, mode, out);
         }
     }
     if (rc != 0) {
@@ -217,12 +298,6 @@ int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds
     }
     out->dev = (uint64_t)st.st_dev;
     out->ino = (uint64_t)st.st_ino;
-    rc = configure_socket(fd, rcvbuf, out);
-    if (rc != 0) {
-        varta_uds_unlink_if_ours(path, out->dev, out->ino);
-        close(fd);
-        return rc;
-    }
     fsync_parent_directory(path);
     out->fd = fd;
     return fd;

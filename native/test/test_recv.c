@@ -1,8 +1,10 @@
 /*
- * test_recv.c - the receiver thread end to end: forked sender processes write datagrams to a
- * bound observer socket; every datagram must come out of the ring as exactly one record.
+ * test_recv.c - the receiver thread end to end: forked sender processes write datagrams to one or
+ * two bound observer sockets; every datagram must come out of the ring as exactly one record, with
+ * its own arrival time, and the drained-through watermark must never run ahead of unread datagrams.
  */
 #include "varta/clock.h"
+#include "varta/ingress.h"
 #include "varta/recv.h"
 #include "varta/ring_access.h"
 #include "varta/uds.h"
@@ -24,9 +26,14 @@
 
 #define MAX_RECORDS 4096
 
+#define MAX_SOCKETS 2
+
+/* A receiver on `sockets` UDS sockets (path is the first one's; paths[i] each one's). */
 struct observer {
     char path[128];
-    struct varta_uds_bound bound;
+    char paths[MAX_SOCKETS][128];
+    struct varta_uds_bound bound[MAX_SOCKETS];
+    unsigned sockets;
     uint8_t *region;
     struct varta_ring ring;
     struct varta_receiver *receiver;
@@ -34,27 +41,47 @@ struct observer {
 
 static char dir[64];
 
-static void observer_open(struct observer *o, const char *label, uint32_t capacity)
+static void observer_open_n(struct observer *o, const char *label, uint32_t capacity, unsigned sockets)
 {
-    snprintf(o->path, sizeof(o->path), "%s/%s.sock", dir, label);
-    if (varta_uds_bind(o->path, 0666, 0, &o->bound) < 0) {
-        fprintf(stderr, "bind %s failed\n", o->path);
-        exit(2);
+    struct varta_ingress ingresses[MAX_SOCKETS];
+    o->sockets = sockets;
+    for (unsigned i = 0; i < sockets; i++) {
+        snprintf(o->paths[i], sizeof(o->paths[i]), "%s/%s-%u.sock", dir, label, i);
+        if (varta_uds_bind(o->paths[i], 0666, 0, &o->bound[i]) < 0) {
+            fprintf(stderr, "bind %s failed\n", o->paths[i]);
+            exit(2);
+        }
+        const struct varta_ingress_config config = {
+            .fd = o->bound[i].fd, .transport = VARTA_TRANSPORT_UDS, .origin = VARTA_ORIGIN_KERNEL_ATTESTED,
+            .observer_uid = (uint32_t)getuid(),
+        };
+        if (varta_ingress_init(&ingresses[i], &config) != 0) {
+            fprintf(stderr, "ingress init failed\n");
+            exit(2);
+        }
     }
+    memcpy(o->path, o->paths[0], sizeof(o->path));
     o->region = aligned_alloc(64, varta_ring_region_bytes(capacity));
     memset(o->region, 0, varta_ring_region_bytes(capacity));
     varta_ring_attach(&o->ring, o->region, capacity);
-    if (varta_receiver_start(o->bound.fd, o->region, capacity, (uint32_t)getuid(), &o->receiver) != 0) {
+    if (varta_receiver_start(ingresses, sockets, o->region, capacity, &o->receiver) != 0) {
         fprintf(stderr, "receiver start failed\n");
         exit(2);
     }
 }
 
+static void observer_open(struct observer *o, const char *label, uint32_t capacity)
+{
+    observer_open_n(o, label, capacity, 1);
+}
+
 static void observer_close(struct observer *o)
 {
     varta_receiver_stop(o->receiver);
-    varta_uds_unlink_if_ours(o->path, o->bound.dev, o->bound.ino);
-    close(o->bound.fd);
+    for (unsigned i = 0; i < o->sockets; i++) {
+        varta_uds_unlink_if_ours(o->paths[i], o->bound[i].dev, o->bound[i].ino);
+        close(o->bound[i].fd);
+    }
     free(o->region);
 }
 
@@ -401,6 +428,145 @@ static void full_ring_pushes_back_without_loss(void)
     observer_close(&o);
 }
 
+static void send_to_both(const char *path, int count)
+{
+    /* path is the first socket's; the second one's differs only in the index before ".sock" */
+    char second[128];
+    snprintf(second, sizeof(second), "%s", path);
+    char *index = strstr(second, "-0.sock");
+    if (index == NULL) {
+        _exit(16);
+    }
+    index[1] = '1';
+    const int a = connect_to(path);
+    const int b = connect_to(second);
+    for (int i = 0; i < count; i++) {
+        uint8_t bytes[VARTA_FRAME_BYTES];
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 5, (uint64_t)i, (uint32_t)(i & 1), bytes);
+        send_all((i & 1) ? b : a, bytes, sizeof(bytes));
+    }
+    close(a);
+    close(b);
+}
+
+static void two_sockets_feed_one_ring_with_their_listener_index(void)
+{
+    enum { FRAMES = 200 };
+    static struct varta_ring_record recs[MAX_RECORDS];
+    struct observer o;
+    observer_open_n(&o, "two", 64, 2);
+    const pid_t child = spawn(send_to_both, o.path, FRAMES);
+    const int got = collect(&o, recs, FRAMES, 0, 0);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(got == FRAMES, "%d records, got %d", FRAMES, got);
+    int wrong = 0;
+    uint64_t next[2] = { 0, 1 };
+    for (int i = 0; i < got; i++) {
+        const unsigned listener = recs[i].listener;
+        wrong += recs[i].kind != VARTA_KIND_BEAT || listener > 1 || recs[i].payload != listener
+            || recs[i].origin != VARTA_ORIGIN_KERNEL_ATTESTED || recs[i].transport != VARTA_TRANSPORT_UDS
+            || recs[i].peer_pid != child;
+        if (listener <= 1) {
+            wrong += recs[i].nonce != next[listener]; /* in order per socket */
+            next[listener] += 2;
+        }
+    }
+    CHECK(wrong == 0, "%d records with the wrong listener, origin or order", wrong);
+    CHECK(varta_receiver_datagrams(o.receiver) == FRAMES, "datagrams read %llu",
+          (unsigned long long)varta_receiver_datagrams(o.receiver));
+    observer_close(&o);
+}
+
+enum { FILLERS = 64, TIMED = 5 };
+
+/* Fills a 64-slot ring, then sends TIMED frames 10 ms apart whose timestamp is CLOCK_MONOTONIC right
+ * before their send: the receiver, stalled on the full ring, reads them later in one burst. */
+static void send_fillers_then_timed(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t bytes[VARTA_FRAME_BYTES];
+    for (int i = 0; i < FILLERS; i++) {
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), 0, (uint64_t)i, 0, bytes);
+        send_all(fd, bytes, sizeof(bytes));
+    }
+    for (int i = 0; i < TIMED; i++) {
+        if (i > 0) {
+            usleep(10000);
+        }
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), varta_clock_monotonic_ns(), (uint64_t)(FILLERS + i),
+                         0, bytes);
+        send_all(fd, bytes, sizeof(bytes));
+    }
+    close(fd);
+}
+
+/* The ring holds FILLERS records while the TIMED frames wait on the socket. */
+static void await_full_ring(struct observer *o)
+{
+    const uint64_t deadline = varta_clock_monotonic_ns() + 10000000000ull;
+    while (varta_ring_load_tail_acquire(&o->ring) - atomic_load(o->ring.head) < FILLERS
+           && varta_clock_monotonic_ns() < deadline) {
+        usleep(1000);
+    }
+}
+
+static void a_burst_read_late_keeps_each_datagrams_arrival_time(void)
+{
+    static struct varta_ring_record recs[MAX_RECORDS];
+    const uint64_t slack = 200000; /* clock-pair sampling and conversion, far below the 10 ms spacing */
+    struct observer o;
+    observer_open(&o, "burst", 64);
+    const pid_t child = spawn(send_fillers_then_timed, o.path, 0);
+    await_full_ring(&o);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    const int got = collect(&o, recs, FILLERS + TIMED, 0, 0);
+    CHECK(got == FILLERS + TIMED, "%d records, got %d", FILLERS + TIMED, got);
+    for (int i = FILLERS; i < got; i++) {
+        const uint64_t sent = recs[i].timestamp; /* taken before the send: the arrival is later */
+        CHECK(recs[i].recv_ns + slack >= sent, "record %d: recv_ns %llu before its send %llu", i,
+              (unsigned long long)recs[i].recv_ns, (unsigned long long)sent);
+        if (i + 1 < got) {
+            const uint64_t next_sent = recs[i + 1].timestamp; /* the send had returned: it arrived before */
+            CHECK(recs[i].recv_ns <= next_sent + slack, "record %d: recv_ns %llu is its batch's, after the next"
+                  " send %llu", i, (unsigned long long)recs[i].recv_ns, (unsigned long long)next_sent);
+        }
+    }
+    observer_close(&o);
+}
+
+static void drained_through_holds_back_while_datagrams_wait(void)
+{
+    static struct varta_ring_record recs[MAX_RECORDS];
+    struct observer o;
+    observer_open(&o, "watermark", 64);
+    const uint64_t before_send = varta_clock_monotonic_ns();
+    const pid_t child = spawn(send_fillers_then_timed, o.path, 0);
+    await_full_ring(&o);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    /* The TIMED frames wait on the socket behind the full ring: nothing at or after the first one's
+     * send may count as drained; the stamps of what was read still move the watermark past the start. */
+    const uint64_t held = varta_receiver_drained_through(o.receiver);
+    const int got = collect(&o, recs, FILLERS + TIMED, 0, 0);
+    CHECK(got == FILLERS + TIMED, "%d records, got %d", FILLERS + TIMED, got);
+    const uint64_t first_unread_sent = recs[FILLERS].timestamp;
+    CHECK(held < first_unread_sent, "watermark %llu not before the first unread datagram's send %llu",
+          (unsigned long long)held, (unsigned long long)first_unread_sent);
+    CHECK(held > before_send, "watermark %llu advanced past the sender's start %llu by the stamps read",
+          (unsigned long long)held, (unsigned long long)before_send);
+    /* Everything read and published: the watermark reaches "now" (once the last batch has left). */
+    const uint64_t asked = varta_clock_monotonic_ns();
+    uint64_t through = 0;
+    const uint64_t deadline = asked + 5000000000ull;
+    while ((through = varta_receiver_drained_through(o.receiver)) < asked && varta_clock_monotonic_ns() < deadline) {
+        usleep(1000);
+    }
+    CHECK(through >= asked, "drained socket: watermark %llu reaches the time asked %llu",
+          (unsigned long long)through, (unsigned long long)asked);
+    CHECK(through <= varta_clock_monotonic_ns(), "watermark never ahead of now");
+    CHECK(varta_receiver_datagrams(o.receiver) == FILLERS + TIMED, "datagrams read");
+    observer_close(&o);
+}
+
 static void wait_times_out_without_traffic(void)
 {
     struct observer o;
@@ -429,6 +595,9 @@ int main(void)
     truncated_control_data_is_ctrunc_and_leaks_nothing();
     foreign_uid_is_a_uid_mismatch();
     full_ring_pushes_back_without_loss();
+    two_sockets_feed_one_ring_with_their_listener_index();
+    a_burst_read_late_keeps_each_datagrams_arrival_time();
+    drained_through_holds_back_while_datagrams_wait();
     wait_times_out_without_traffic();
     rmdir(dir);
     return check_summary("test_recv");

@@ -122,7 +122,7 @@ static void live_stream_socket_fails_the_probe(void)
     CHECK(bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(fd, 1) == 0, "listening stream socket");
     struct varta_uds_bound b;
     CHECK(varta_uds_bind(path, 0600, 0, &b) == VARTA_UDS_ERR_PROBE_FAILED, "probe failure reported");
-    CHECK(b.probe_errno == EPROTOTYPE, "probe errno EPROTOTYPE, got %d", b.probe_errno);
+    CHECK(b.detail_errno == EPROTOTYPE, "probe errno EPROTOTYPE, got %d", b.detail_errno);
     CHECK(exists(path), "live stream socket file untouched");
     close(fd);
     unlink(path);

@@ -3,7 +3,8 @@
  * offsets are asserted against the ring.h constants at compile time) and the trailer words
  * with the memory orderings of the publication protocol spelled out at each call site.
  *
- * Producer side: varta_ring_load_head_acquire, varta_ring_slot, varta_ring_publish_tail.
+ * Producer side: varta_ring_load_head_acquire, varta_ring_slot, varta_ring_add_datagrams_read,
+ * varta_ring_publish_tail.
  * Consumer side (C tests only; production consumer is Java): varta_ring_load_tail_acquire,
  * varta_ring_release_head.
  */
@@ -32,7 +33,10 @@ struct varta_ring_record {
     uint32_t datagram_len;
     uint32_t detail_a;
     uint32_t detail_b;
-    uint64_t reserved;
+    uint8_t origin;
+    uint8_t listener;
+    uint16_t source_port;
+    uint32_t source_hash;
 };
 
 _Static_assert(sizeof(struct varta_ring_record) == VARTA_RING_RECORD_BYTES, "record size");
@@ -50,7 +54,10 @@ _Static_assert(offsetof(struct varta_ring_record, transport) == VARTA_RING_OFF_T
 _Static_assert(offsetof(struct varta_ring_record, datagram_len) == VARTA_RING_OFF_DATAGRAM_LEN, "datagram_len");
 _Static_assert(offsetof(struct varta_ring_record, detail_a) == VARTA_RING_OFF_DETAIL_A, "detail_a");
 _Static_assert(offsetof(struct varta_ring_record, detail_b) == VARTA_RING_OFF_DETAIL_B, "detail_b");
-_Static_assert(offsetof(struct varta_ring_record, reserved) == VARTA_RING_OFF_RESERVED, "reserved");
+_Static_assert(offsetof(struct varta_ring_record, origin) == VARTA_RING_OFF_ORIGIN, "origin");
+_Static_assert(offsetof(struct varta_ring_record, listener) == VARTA_RING_OFF_LISTENER, "listener");
+_Static_assert(offsetof(struct varta_ring_record, source_port) == VARTA_RING_OFF_SOURCE_PORT, "source_port");
+_Static_assert(offsetof(struct varta_ring_record, source_hash) == VARTA_RING_OFF_SOURCE_HASH, "source_hash");
 
 /** A view of a ring region: base pointer plus the trailer words, resolved once. */
 struct varta_ring {
@@ -61,6 +68,7 @@ struct varta_ring {
     _Atomic uint64_t *head;
     _Atomic int32_t *consumer_waiting;
     _Atomic uint64_t *full_stalls;
+    _Atomic uint64_t *datagrams_read;
 };
 
 _Static_assert(sizeof(_Atomic uint64_t) == 8 && sizeof(_Atomic int32_t) == 4, "lock-free trailer words");
@@ -76,6 +84,7 @@ static inline void varta_ring_attach(struct varta_ring *ring, void *base, uint32
     ring->head = (_Atomic uint64_t *)(void *)(trailer + VARTA_RING_TRAILER_HEAD);
     ring->consumer_waiting = (_Atomic int32_t *)(void *)(trailer + VARTA_RING_TRAILER_CONSUMER_WAITING);
     ring->full_stalls = (_Atomic uint64_t *)(void *)(trailer + VARTA_RING_TRAILER_FULL_STALLS);
+    ring->datagrams_read = (_Atomic uint64_t *)(void *)(trailer + VARTA_RING_TRAILER_DATAGRAMS_READ);
 }
 
 /** The record slot of a position. */
@@ -95,6 +104,13 @@ static inline uint64_t varta_ring_load_head_acquire(const struct varta_ring *rin
 static inline uint64_t varta_ring_load_tail_relaxed(const struct varta_ring *ring)
 {
     return atomic_load_explicit(ring->tail, memory_order_relaxed);
+}
+
+/** Producer: counts datagrams taken off a socket; called before the tail that publishes their records. */
+static inline void varta_ring_add_datagrams_read(const struct varta_ring *ring, uint64_t count)
+{
+    const uint64_t read = atomic_load_explicit(ring->datagrams_read, memory_order_relaxed); /* one writer */
+    atomic_store_explicit(ring->datagrams_read, read + count, memory_order_release);
 }
 
 /** Producer: makes records below tail visible; release orders the record writes before it. */

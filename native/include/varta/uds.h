@@ -17,25 +17,32 @@
 #define VARTA_UDS_ERR_LIVE_OBSERVER (-4002)
 /** The stale socket was replaced by a different socket while we probed it; the caller may retry. */
 #define VARTA_UDS_ERR_PATH_CHANGED (-4003)
-/** The connect() probe failed with an errno other than ECONNREFUSED/ENOENT (in probe_errno). */
+/** The connect() probe failed with an errno other than ECONNREFUSED/ENOENT (in detail_errno). */
 #define VARTA_UDS_ERR_PROBE_FAILED (-4004)
 /** After chmod the path is not a socket with exactly the requested mode (someone raced us). */
 #define VARTA_UDS_ERR_MODE_MISMATCH (-4005)
+/** The takeover lock file could not be opened or locked (errno in detail_errno; 0: not a regular file). */
+#define VARTA_UDS_ERR_LOCK_FAILED (-4006)
+
+/** Appended to the socket path to name the lock that serialises takeovers of a stale socket. */
+#define VARTA_UDS_LOCK_SUFFIX ".lock"
 
 /** What a successful bind produced. */
 struct varta_uds_bound {
-    int fd;                 /* non-blocking, close-on-exec, SO_PASSCRED on */
+    int fd;                 /* non-blocking, close-on-exec, SO_PASSCRED and SO_TIMESTAMPNS on (since before bind) */
     uint64_t dev;           /* st_dev of the socket file */
     uint64_t ino;           /* st_ino of the socket file */
     int granted_rcvbuf;     /* SO_RCVBUF read back, 0 if not requested or not granted */
-    int probe_errno;        /* errno of a failed probe (VARTA_UDS_ERR_PROBE_FAILED), else 0 */
+    int detail_errno;       /* errno behind VARTA_UDS_ERR_PROBE_FAILED or _LOCK_FAILED, else 0 */
 };
 
 /**
  * Binds an AF_UNIX SOCK_DGRAM socket at path with file mode `mode` (e.g. 0600), replacing a
- * stale socket file, and sets SO_RCVBUF to rcvbuf when rcvbuf > 0. Thread-safe: binds are
- * serialized by a process-wide lock (see uds.c for why that is enough in a JVM).
- * On failure out->probe_errno may be set; no socket file of ours is left behind.
+ * stale socket file (under a flock on path + VARTA_UDS_LOCK_SUFFIX, a file it creates when first
+ * needed and leaves in place), and sets SO_RCVBUF to rcvbuf when rcvbuf > 0. Thread-safe and safe
+ * against other processes binding the same path at once: exactly one of them wins, the others get
+ * VARTA_UDS_ERR_LIVE_OBSERVER (see uds.c). On failure out->detail_errno may be set; no socket file of
+ * ours is left behind.
  */
 int varta_uds_bind(const char *path, unsigned mode, int rcvbuf, struct varta_uds_bound *out);
 

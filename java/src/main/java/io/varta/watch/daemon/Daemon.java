@@ -98,6 +98,12 @@ final class Daemon
             log.error(e.getMessage());
             return 1;
         }
+        catch (final UnsatisfiedLinkError e)
+        {
+            // the native library is missing or was built for another ring ABI (NativeLibrary says which)
+            log.error(e.getMessage());
+            return 1;
+        }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();

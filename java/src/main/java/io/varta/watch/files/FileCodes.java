@@ -1,10 +1,10 @@
 package io.varta.watch.files;
 
-import io.varta.watch.nativeio.FileNatives;
+import io.varta.watch.nativeio.NativeConstants;
 import io.varta.watch.nativeio.Natives;
 
 /**
- * The native library's numbers for this package, read once from {@link FileNatives#constants()} (never hard-coded
+ * The native library's numbers for this package, read by name from {@link NativeConstants} (never hard-coded
  * in Java): the private-file rule codes, check bits, open modes, the secret size cap and the errno values the
  * package branches on; and the text of a negative result.
  *
@@ -12,45 +12,23 @@ import io.varta.watch.nativeio.Natives;
  */
 final class FileCodes
 {
-    static final int SYMLINK;
-    static final int NOT_REGULAR;
-    static final int INSECURE_MODE;
-    static final int WRONG_OWNER;
-    static final int TOO_LARGE;
-    static final int LINK_COUNT;
-    static final int CHECK_MODE;
-    static final int CHECK_OWNER;
-    static final int CHECK_ONE_LINK;
-    static final int CHECK_SIZE;
-    static final int OPEN_READ;
-    static final int OPEN_APPEND;
-    static final int OPEN_CREATE_NEW;
-    static final int MAX_SECRET_BYTES;
-    static final int ENOENT;
-    static final int EXDEV;
-    static final int EEXIST;
-
-    static
-    {
-        final int[] c = FileNatives.constants();
-        SYMLINK = c[0];
-        NOT_REGULAR = c[1];
-        INSECURE_MODE = c[2];
-        WRONG_OWNER = c[3];
-        TOO_LARGE = c[4];
-        LINK_COUNT = c[5];
-        CHECK_MODE = c[6];
-        CHECK_OWNER = c[7];
-        CHECK_ONE_LINK = c[8];
-        CHECK_SIZE = c[9];
-        OPEN_READ = c[10];
-        OPEN_APPEND = c[11];
-        OPEN_CREATE_NEW = c[12];
-        MAX_SECRET_BYTES = c[13];
-        ENOENT = c[14];
-        EXDEV = c[15];
-        EEXIST = c[16];
-    }
+    static final int SYMLINK = NativeConstants.value("PRIVATE_SYMLINK");
+    static final int NOT_REGULAR = NativeConstants.value("PRIVATE_NOT_REGULAR");
+    static final int INSECURE_MODE = NativeConstants.value("PRIVATE_INSECURE_MODE");
+    static final int WRONG_OWNER = NativeConstants.value("PRIVATE_WRONG_OWNER");
+    static final int TOO_LARGE = NativeConstants.value("PRIVATE_TOO_LARGE");
+    static final int LINK_COUNT = NativeConstants.value("PRIVATE_LINK_COUNT");
+    static final int CHECK_MODE = NativeConstants.value("PRIVATE_CHECK_MODE");
+    static final int CHECK_OWNER = NativeConstants.value("PRIVATE_CHECK_OWNER");
+    static final int CHECK_ONE_LINK = NativeConstants.value("PRIVATE_CHECK_ONE_LINK");
+    static final int CHECK_SIZE = NativeConstants.value("PRIVATE_CHECK_SIZE");
+    static final int OPEN_READ = NativeConstants.value("PRIVATE_OPEN_READ");
+    static final int OPEN_APPEND = NativeConstants.value("PRIVATE_OPEN_APPEND");
+    static final int OPEN_CREATE_NEW = NativeConstants.value("PRIVATE_OPEN_CREATE_NEW");
+    static final int MAX_SECRET_BYTES = NativeConstants.value("PRIVATE_MAX_SECRET_BYTES");
+    static final int ENOENT = NativeConstants.value("ENOENT");
+    static final int EXDEV = NativeConstants.value("EXDEV");
+    static final int EEXIST = NativeConstants.value("EEXIST");
 
     private FileCodes()
     {

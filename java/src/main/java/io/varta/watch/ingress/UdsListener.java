@@ -1,8 +1,10 @@
 package io.varta.watch.ingress;
 
+import io.varta.watch.nativeio.NativeConstants;
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
 import io.varta.watch.nativeio.PathBytes;
+import io.varta.watch.nativeio.RingDescriptor;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +14,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The observer's Unix-domain datagram socket, bound the way the reference observer binds it: the file gets
  * exactly {@code socketMode}, a stale socket file left by a dead observer is replaced, a live observer or a
  * non-socket file at the path is never touched, and close removes the file only if it is still ours (same
- * device and inode). The socket is non-blocking with {@code SO_PASSCRED} on, ready for a {@link Receiver}.
+ * device and inode). The socket is non-blocking with {@code SO_PASSCRED} and {@code SO_TIMESTAMPNS} on
+ * (since before the bind, so even the first datagram carries credentials and its arrival time), ready for a
+ * {@link Receiver}.
+ *
+ * <p>Several observers starting at once over the same stale socket are serialised by a flock on
+ * {@code <path>.lock} (created 0600 when first needed, left in place; native {@code uds.c}): exactly one binds,
+ * the others fail with "another varta-watch is already running at ...".
  *
  * <pre>{@code
  * try (UdsListener listener = UdsListener.bind(Path.of("/run/varta/observer.sock"), 0600, 0)) {
@@ -29,24 +37,17 @@ public final class UdsListener implements Listener
     /** Default {@code --uds-rcvbuf-bytes}: 1 MiB requested ({@code SO_RCVBUF}; the kernel doubles and clamps it). */
     public static final int DEFAULT_RCVBUF_BYTES = 1 << 20;
 
-    private static final int EADDRINUSE;
-    private static final int ERR_NOT_A_SOCKET;
-    private static final int ERR_LIVE_OBSERVER;
-    private static final int ERR_PATH_CHANGED;
-    private static final int ERR_PROBE_FAILED;
-    private static final int ERR_MODE_MISMATCH;
-    private static final int EPERM = 1;
+    /** Native VARTA_UDS_LOCK_SUFFIX, for the message only. */
+    private static final String LOCK_SUFFIX = ".lock";
 
-    static
-    {
-        final int[] constants = Natives.udsConstants();
-        EADDRINUSE = constants[0];
-        ERR_NOT_A_SOCKET = constants[1];
-        ERR_LIVE_OBSERVER = constants[2];
-        ERR_PATH_CHANGED = constants[3];
-        ERR_PROBE_FAILED = constants[4];
-        ERR_MODE_MISMATCH = constants[5];
-    }
+    private static final int EADDRINUSE = NativeConstants.value("EADDRINUSE");
+    private static final int EPERM = NativeConstants.value("EPERM");
+    private static final int ERR_NOT_A_SOCKET = NativeConstants.value("UDS_ERR_NOT_A_SOCKET");
+    private static final int ERR_LIVE_OBSERVER = NativeConstants.value("UDS_ERR_LIVE_OBSERVER");
+    private static final int ERR_PATH_CHANGED = NativeConstants.value("UDS_ERR_PATH_CHANGED");
+    private static final int ERR_PROBE_FAILED = NativeConstants.value("UDS_ERR_PROBE_FAILED");
+    private static final int ERR_MODE_MISMATCH = NativeConstants.value("UDS_ERR_MODE_MISMATCH");
+    private static final int ERR_LOCK_FAILED = NativeConstants.value("UDS_ERR_LOCK_FAILED");
 
     private final Path path;
     private final byte[] pathBytes;
@@ -88,7 +89,7 @@ public final class UdsListener implements Listener
         return new UdsListener(path, bytes, rc, bound);
     }
 
-    private static NativeIoException bindFailure(final Path path, final int rc, final int probeErrno, final int mode)
+    private static NativeIoException bindFailure(final Path path, final int rc, final int detailErrno, final int mode)
     {
         if (rc == ERR_NOT_A_SOCKET)
         {
@@ -106,13 +107,19 @@ public final class UdsListener implements Listener
         }
         if (rc == ERR_PROBE_FAILED)
         {
-            return new NativeIoException("cannot probe socket at " + path + ": " + Natives.strerror(probeErrno),
-                probeErrno);
+            return new NativeIoException("cannot probe socket at " + path + ": " + Natives.strerror(detailErrno),
+                detailErrno);
         }
         if (rc == ERR_MODE_MISMATCH)
         {
             return new NativeIoException("cannot bind observer socket at " + path + ": socket file mode is not "
                 + String.format("%04o", mode) + " after chmod", EPERM);
+        }
+        if (rc == ERR_LOCK_FAILED)
+        {
+            final String why = 0 == detailErrno ? "not a regular file" : Natives.strerror(detailErrno);
+            return new NativeIoException("cannot bind observer socket at " + path + ": cannot lock " + path
+                + LOCK_SUFFIX + " to replace the stale socket: " + why, detailErrno);
         }
         return new NativeIoException("cannot bind observer socket at " + path + ": " + Natives.strerror(-rc), -rc);
     }
@@ -136,6 +143,29 @@ public final class UdsListener implements Listener
     public int fd()
     {
         return fd;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return {@code RingDescriptor.TRANSPORT_UDS}
+     */
+    @Override
+    public int transport()
+    {
+        return RingDescriptor.TRANSPORT_UDS;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return {@code RingDescriptor.ORIGIN_KERNEL_ATTESTED}: every datagram carries kernel credentials (a
+     *     record without a kernel pid is lowered to SOCKET_MODE_ONLY natively)
+     */
+    @Override
+    public int origin()
+    {
+        return RingDescriptor.ORIGIN_KERNEL_ATTESTED;
     }
 
     /**

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * {@code native/include/varta/file_ops.h}. Registered by {@code JNI_OnLoad} from {@code native/src/jni_files.c}.
  *
  * <p>Every method returns a value {@code >= 0} on success and {@code -errno} or one of the rule codes of
- * {@link #constants()} on failure; none throws. Paths are {@link PathBytes#bytes()}.
+ * {@code files.FileCodes} (read by name from {@link NativeConstants}) on failure; none throws. Paths are {@link PathBytes#bytes()}.
  *
  * <p>All methods are static and thread-safe; a descriptor is used by one thread at a time (its owner's).
  */
@@ -27,13 +27,6 @@ public final class FileNatives
     private FileNatives()
     {
     }
-
-    /**
-     * In this order: rule codes SYMLINK, NOT_REGULAR, INSECURE_MODE, WRONG_OWNER, TOO_LARGE, LINK_COUNT; check bits
-     * MODE, OWNER, ONE_LINK, SIZE; open modes READ, APPEND, CREATE_NEW; MAX_SECRET_BYTES; errno values ENOENT,
-     * EXDEV, EEXIST.
-     */
-    public static native int[] constants();
 
     /**
      * Opens {@code path} ({@code how}: an open mode) and applies the rules ({@code checks}: check bits) to the

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 
 /**
  * The consumer side of the off-heap single-producer/single-consumer ring that the native receiver fills
- * (layout and protocol: {@link RingDescriptor}). Owns a 64-byte-aligned direct buffer of
+ * (layout and protocol: {@code native/include/varta/ring.h}, numbers: {@link RingDescriptor}). Owns a 64-byte-aligned direct buffer of
  * {@link RingDescriptor#regionBytes(int)} bytes.
  *
  * <pre>{@code
@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
  * }</pre>
  *
  * <p>Threading: {@link #drain} only on the observer thread (the single consumer); {@link #available()},
- * {@link #fullStalls()} and {@link #capacity()} on any thread. {@code drain} allocates nothing.
+ * {@link #fullStalls()}, {@link #datagramsRead()} and {@link #capacity()} on any thread. {@code drain}
+ * allocates nothing.
  */
 public final class Ring
 {
@@ -31,6 +32,7 @@ public final class Ring
     private final int headOffset;
     private final int waitingOffset;
     private final int fullStallsOffset;
+    private final int datagramsReadOffset;
     private final RingRecord record;
 
     /**
@@ -56,6 +58,7 @@ public final class Ring
         this.headOffset = trailer + RingDescriptor.TRAILER_HEAD;
         this.waitingOffset = trailer + RingDescriptor.TRAILER_CONSUMER_WAITING;
         this.fullStallsOffset = trailer + RingDescriptor.TRAILER_FULL_STALLS;
+        this.datagramsReadOffset = trailer + RingDescriptor.TRAILER_DATAGRAMS_READ;
         this.record = new RingRecord(region);
     }
 
@@ -123,6 +126,18 @@ public final class Ring
     public long fullStalls()
     {
         return (long) LONG.getAcquire(region, fullStallsOffset);
+    }
+
+    /**
+     * Any thread (acquire read); no JNI call.
+     *
+     * @return datagrams the producer took off its sockets. The producer counts them before it publishes their
+     *     records, so after draining up to a tail this is {@code >=} the records drained (IO_ERROR records
+     *     excluded: they consume no datagram); equal once the producer has stopped.
+     */
+    public long datagramsRead()
+    {
+        return (long) LONG.getAcquire(region, datagramsReadOffset);
     }
 
     /** The region handed to the native receiver. */

@@ -1,39 +1,21 @@
 package io.varta.watch.nativeio;
 
 /**
- * The layout of the off-heap receive ring, mirrored constant by constant from {@code native/include/varta/ring.h}
- * (the single source of truth; {@code RingLayoutTest} and {@code native/test/test_ring.c} assert both sides).
+ * The numbers of the off-heap receive ring as compile-time constants (for {@code switch} cases and offsets).
+ * The layout, the field meanings and the publication protocol are described once, in
+ * {@code native/include/varta/ring.h}; read it there.
  *
- * <pre>
- * region = capacity * RECORD_BYTES records, then a TRAILER_BYTES trailer (64-byte aligned, capacity a power of 2)
- *
- * record (64 bytes, native little-endian)      trailer (each word in its own 128-byte cache-line pair)
- *    0 u64 recv_ns      CLOCK_MONOTONIC ns         0 u64 tail   producer position (C: release, Java: acquire)
- *    8 u64 timestamp    frame timestamp          128 u64 head   consumer position (Java: release, C: acquire)
- *   16 u64 nonce        frame nonce              256 i32 consumer_waiting  1 while Java sleeps
- *   24 u32 frame_pid    pid claimed by the frame 384 u64 full_stalls       producer found the ring full
- *   28 u32 payload      frame payload
- *   32 i32 peer_pid     SCM_CREDENTIALS pid, 0 if none
- *   36 u32 peer_uid     SCM_CREDENTIALS uid, 0xFFFFFFFF if none
- *   40 u8  kind         KIND_*
- *   41 u8  status       frame status byte as received
- *   42 u8  decode_error DecodeError ordinal + 1 (0 = none), only with KIND_DECODE_ERROR
- *   43 u8  transport    TRANSPORT_*
- *   44 u32 datagram_len bytes received (33 = longer than a frame)
- *   48 u32 detail_a     BadCrc: computed CRC; IO_ERROR: errno; BadStatus: status byte
- *   52 u32 detail_b     BadCrc: CRC stored in the frame
- *   56 u64 reserved
- * </pre>
- *
- * <p>Positions are 64-bit record counts; the slot of position p is {@code p & (capacity - 1)}. The producer
- * fills slots in [tail, head + capacity) and store-releases tail; the consumer load-acquires tail, reads
- * [head, tail) and store-releases head. Sleep/wake: the consumer stores consumer_waiting = 1, full fence,
- * re-reads tail; the producer stores tail, full fence, and signals only if consumer_waiting == 1.
+ * <p>Every {@code public static final int} of this class is checked by name against the constant table of
+ * the loaded native library ({@link NativeLibrary}, right after loading it, {@link #ABI_VERSION} first): a
+ * library built from another layout is refused with the field that differs, before any record is read.
  *
  * <p>Constants only; any thread.
  */
 public final class RingDescriptor
 {
+    /** {@code VARTA_RING_ABI_VERSION}: changes with every change of the layout or of a value's meaning. */
+    public static final int ABI_VERSION = 2;
+
     public static final int RECORD_BYTES = 64;
     public static final int CACHE_PAIR = 128;
 
@@ -51,35 +33,54 @@ public final class RingDescriptor
     public static final int OFF_DATAGRAM_LEN = 44;
     public static final int OFF_DETAIL_A = 48;
     public static final int OFF_DETAIL_B = 52;
-    public static final int OFF_RESERVED = 56;
+    public static final int OFF_ORIGIN = 56;
+    public static final int OFF_LISTENER = 57;
+    public static final int OFF_SOURCE_PORT = 58;
+    public static final int OFF_SOURCE_HASH = 60;
 
     /** Trailer word offsets, relative to {@link #trailerOffset(int)}. */
     public static final int TRAILER_TAIL = 0;
     public static final int TRAILER_HEAD = 128;
     public static final int TRAILER_CONSUMER_WAITING = 256;
     public static final int TRAILER_FULL_STALLS = 384;
-    public static final int TRAILER_BYTES = 512;
+    public static final int TRAILER_DATAGRAMS_READ = 512;
+    public static final int TRAILER_BYTES = 640;
 
     public static final int MIN_CAPACITY = 64;
     public static final int MAX_CAPACITY = 1 << 24;
 
-    /** 32 bytes, decoded without error. */
+    /** A frame, decoded without error. */
     public static final int KIND_BEAT = 1;
-    /** 32 bytes, rejected by the decoder ({@code decode_error} says why). */
+    /** A frame the decoder rejected ({@code decode_error} says why). */
     public static final int KIND_DECODE_ERROR = 2;
-    /** Length other than 32 ({@code datagram_len}; 33 = overlong). */
+    /** A length that is no datagram size of the transport ({@code datagram_len}; its largest + 1 = longer). */
     public static final int KIND_WRONG_LENGTH = 3;
-    /** The kernel attached no SCM_CREDENTIALS. */
+    /** UDS: the kernel attached no SCM_CREDENTIALS. */
     public static final int KIND_NO_CREDENTIALS = 4;
-    /** Peer uid differs from the observer's real uid. */
+    /** UDS: peer uid differs from the observer's real uid. */
     public static final int KIND_UID_MISMATCH = 5;
     /** MSG_CTRUNC: control data truncated. */
     public static final int KIND_CTRUNC = 6;
     /** recvmmsg failed ({@code detail_a} = errno); no datagram consumed. */
     public static final int KIND_IO_ERROR = 7;
+    /** Secure UDP (reserved, not written yet): no key authenticated the datagram. */
+    public static final int KIND_DECRYPT_FAILED = 8;
+    /** Secure UDP (reserved, not written yet): authenticated, but its IV counter did not advance. */
+    public static final int KIND_REPLAY_REFUSED = 9;
+    /** Secure UDP (reserved, not written yet): a new authenticated sender found the replay table full. */
+    public static final int KIND_SENDER_TABLE_FULL = 10;
 
     public static final int TRANSPORT_UDS = 0;
+    /** Plaintext UDP (no listener yet). */
     public static final int TRANSPORT_UDP = 1;
+    /** ChaCha20-Poly1305 UDP (no listener yet). */
+    public static final int TRANSPORT_SECURE_UDP = 2;
+
+    /** Origin ranks: the same numbers as {@code tracker.BeatOrigin} (asserted by RingLayoutTest). */
+    public static final int ORIGIN_NETWORK_UNVERIFIED = 0;
+    public static final int ORIGIN_SOCKET_MODE_ONLY = 1;
+    public static final int ORIGIN_OPERATOR_ATTESTED_TRANSPORT = 2;
+    public static final int ORIGIN_KERNEL_ATTESTED = 3;
 
     private RingDescriptor()
     {

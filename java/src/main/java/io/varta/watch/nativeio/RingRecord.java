@@ -3,7 +3,7 @@ package io.varta.watch.nativeio;
 import java.nio.ByteBuffer;
 
 /**
- * A flyweight over one 64-byte ring record (layout: {@link RingDescriptor}). The {@link Ring} moves it from
+ * A flyweight over one 64-byte ring record (layout and field meanings: {@code native/include/varta/ring.h}). The {@link Ring} moves it from
  * slot to slot; it is valid only inside {@link RecordHandler#onRecord(RingRecord)}. Reads are plain: the
  * ring's acquire of {@code tail} already made the record visible.
  *
@@ -24,7 +24,11 @@ public final class RingRecord
         base = offset;
     }
 
-    /** @return CLOCK_MONOTONIC ns when the receiver read the datagram's batch (comparable to System.nanoTime) */
+    /**
+     * @return CLOCK_MONOTONIC ns (System.nanoTime's clock) when this datagram was queued on its socket: the
+     *     kernel's receive timestamp of this datagram (not of its batch), moved to CLOCK_MONOTONIC and kept
+     *     within [the socket's last drain, the batch's read time]; the read time if the kernel attached none
+     */
     public long recvNanos()
     {
         return region.getLong(base + RingDescriptor.OFF_RECV_NS);
@@ -106,5 +110,29 @@ public final class RingRecord
     public int detailB()
     {
         return region.getInt(base + RingDescriptor.OFF_DETAIL_B);
+    }
+
+    /** @return trust in the sender identity: {@code RingDescriptor.ORIGIN_*}, the ranks of tracker.BeatOrigin */
+    public int origin()
+    {
+        return region.get(base + RingDescriptor.OFF_ORIGIN) & 0xFF;
+    }
+
+    /** @return index of the listener that read it, in the list the receiver was started with */
+    public int listener()
+    {
+        return region.get(base + RingDescriptor.OFF_LISTENER) & 0xFF;
+    }
+
+    /** @return UDP: the sender's port; 0 for UDS */
+    public int sourcePort()
+    {
+        return region.getShort(base + RingDescriptor.OFF_SOURCE_PORT) & 0xFFFF;
+    }
+
+    /** @return UDP: a 32-bit hash of the sender's address (defined by the UDP transport); 0 for UDS */
+    public int sourceAddressHash()
+    {
+        return region.getInt(base + RingDescriptor.OFF_SOURCE_HASH);
     }
 }

@@ -9,6 +9,7 @@ import io.varta.watch.ingress.Listener;
 import io.varta.watch.tracker.ObserverClock;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A running heartbeat observer: the bound listeners it was given, the native receiver thread that decodes
@@ -27,7 +28,7 @@ import java.io.IOException;
  */
 public final class Observer implements AutoCloseable
 {
-    private final Listener listener;
+    private final List<? extends Listener> listeners;
     private final Receiver receiver;
     private final ObserverLoop loop;
     private final Thread observerThread;
@@ -36,11 +37,11 @@ public final class Observer implements AutoCloseable
     private boolean closed;
     private volatile String crash;
 
-    private Observer(final Listener listener, final Receiver receiver, final ObserverLoop loop,
+    private Observer(final List<? extends Listener> listeners, final Receiver receiver, final ObserverLoop loop,
         final IngestCounters counters, final Runnable onSelfStop, final Ring ring)
     {
         this.ring = ring;
-        this.listener = listener;
+        this.listeners = listeners;
         this.receiver = receiver;
         this.loop = loop;
         this.counters = counters;
@@ -77,22 +78,39 @@ public final class Observer implements AutoCloseable
     public static Observer start(final TrackingConfig config, final ObserverEvents events, final Runnable onSelfStop,
         final Listener listener) throws IOException
     {
+        return start(config, events, onSelfStop, List.of(listener));
+    }
+
+    /**
+     * As {@link #start(TrackingConfig, ObserverEvents, Runnable, Listener)}, reading several listeners with one
+     * receiver thread into one ring; this observer owns and closes all of them. Controlling thread.
+     *
+     * @param config what to do with the records
+     * @param events where outcomes go (called on the observer thread)
+     * @param onSelfStop runs on the observer thread if the observer stops by itself
+     * @param listeners the sockets to read (1 to 16)
+     * @return the running observer
+     * @throws IOException when the receiver thread cannot be started
+     */
+    public static Observer start(final TrackingConfig config, final ObserverEvents events, final Runnable onSelfStop,
+        final List<? extends Listener> listeners) throws IOException
+    {
         try
         {
             final Ring ring = new Ring(config.ringCapacity());
-            final Receiver receiver = Receiver.start(listener, ring);
+            final Receiver receiver = Receiver.start(listeners, ring);
             final IngestCounters counters = new IngestCounters();
             final ObserverClock clock = config.boottimeClock()
                 ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
             final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords, events, counters, clock,
                 currentUid());
-            final Observer observer = new Observer(listener, receiver, loop, counters, onSelfStop, ring);
+            final Observer observer = new Observer(List.copyOf(listeners), receiver, loop, counters, onSelfStop, ring);
             observer.observerThread.start();
             return observer;
         }
         catch (final IOException | RuntimeException e)
         {
-            listener.close();
+            listeners.forEach(Listener::close);
             throw e;
         }
     }
@@ -172,7 +190,7 @@ public final class Observer implements AutoCloseable
                 interrupted = true;
             }
         }
-        listener.close();
+        listeners.forEach(Listener::close);
         if (interrupted)
         {
             Thread.currentThread().interrupt();

@@ -57,12 +57,27 @@ class ReceiverTest
 
     private Process send(final String... items) throws IOException
     {
+        return sendTo(listener.path(), items);
+    }
+
+    private static Process sendTo(final Path socket, final String... items) throws IOException
+    {
         final String tools = System.getProperty("varta.native.tools");
         final List<String> command = new ArrayList<>();
         command.add(Path.of(tools, "varta-send").toString());
-        command.add(listener.path().toString());
+        command.add(socket.toString());
         command.addAll(List.of(items));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String[] beats(final int first, final int count)
+    {
+        final String[] items = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            items[i] = "beat:ok:" + (first + i);
+        }
+        return items;
     }
 
     private static void assertExitsCleanly(final Process process) throws Exception
@@ -231,6 +246,66 @@ class ReceiverTest
         assertFalse(observer.isAlive(), "observer woke up");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         assertFalse(receiver.awaitRecords(TimeUnit.SECONDS.toNanos(1)), "closed receiver does not sleep");
+    }
+
+    @Test
+    void drainedThroughStaysBeforeDatagramsQueuedBehindAFullRingAndReachesNowOnceTheyAreRead() throws Exception
+    {
+        final long beforeSend = System.nanoTime();
+        // 64 fill the ring, 5 wait on the socket (its queue holds 10): the receiver stops reading
+        assertExitsCleanly(send(beats(1, 69)));
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (ring.available() < ring.capacity() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        final long afterSend = System.nanoTime();
+        final long held = receiver.drainedThroughNanos();
+        assertTrue(held < afterSend, "five datagrams queued before " + afterSend + " are unread: " + held);
+        assertTrue(held > beforeSend, "the stamps of what was read moved it past the sender's start: " + held);
+
+        assertEquals(69, collect(69).size());
+        final long asked = System.nanoTime();
+        long through = receiver.drainedThroughNanos();
+        while (through < asked && System.nanoTime() < asked + WAIT_NANOS)
+        {
+            Thread.sleep(1); // the receiver's last batch may still be between read and publication
+            through = receiver.drainedThroughNanos();
+        }
+        assertTrue(through >= asked, "all read: drained through the time asked " + asked + ", got " + through);
+        assertEquals(69, receiver.datagramsRead());
+        assertEquals(69, ring.datagramsRead());
+    }
+
+    @Test
+    void oneReceiverReadsSeveralListenersAndTagsEachRecordWithItsListener() throws Exception
+    {
+        receiver.close();
+        try (UdsListener second = UdsListener.bind(dir.resolve("second.sock"), 0600, 0))
+        {
+            receiver = Receiver.start(List.of(listener, second), ring);
+            final Process toFirst = send(beats(1, 20));
+            final Process toSecond = sendTo(second.path(), beats(101, 20));
+            final List<int[]> seen = new ArrayList<>();
+            final long deadline = System.nanoTime() + WAIT_NANOS;
+            while (seen.size() < 40 && System.nanoTime() < deadline)
+            {
+                ring.drain(r -> seen.add(new int[] {r.listener(), (int)r.nonce(), r.origin(), r.transport(), r.kind()}),
+                    64);
+                receiver.awaitRecords(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            assertExitsCleanly(toFirst);
+            assertExitsCleanly(toSecond);
+            assertEquals(40, seen.size());
+            for (final int[] r : seen)
+            {
+                assertEquals(r[1] > 100 ? 1 : 0, r[0], "listener index of nonce " + r[1]);
+                assertEquals(RingDescriptor.ORIGIN_KERNEL_ATTESTED, r[2]);
+                assertEquals(RingDescriptor.TRANSPORT_UDS, r[3]);
+                assertEquals(RingDescriptor.KIND_BEAT, r[4]);
+            }
+            receiver.close(); // before the second listener closes
+        }
     }
 
     private static String validFrameHex()

@@ -196,6 +196,31 @@ class UdsListenerLifecycleTest
     }
 
     @Test
+    void staleSocketIsNotTakenOverWhenItsLockPathIsNotARegularFile() throws IOException
+    {
+        final Path path = dir.resolve("locked.sock");
+        makeStaleSocket(path);
+        Files.createDirectory(dir.resolve("locked.sock.lock"));
+        final NativeIoException e = assertThrows(NativeIoException.class, () -> UdsListener.bind(path, 0600, 0));
+        assertTrue(e.getMessage().startsWith("cannot bind observer socket at " + path + ": cannot lock " + path
+            + ".lock"), e.getMessage());
+        assertTrue(isSocket(path), "the stale socket is left alone");
+    }
+
+    @Test
+    void staleSocketTakeoverLeavesItsPrivateLockFileBehind() throws IOException
+    {
+        final Path path = dir.resolve("takeover.sock");
+        makeStaleSocket(path);
+        try (UdsListener ignored = UdsListener.bind(path, 0600, 0))
+        {
+            final Path lock = dir.resolve("takeover.sock.lock");
+            assertTrue(Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS));
+            assertEquals(0, unixMode(lock) & 077, "owner-only lock file");
+        }
+    }
+
+    @Test
     void requestedReceiveBufferIsReportedAsGranted() throws IOException
     {
         try (UdsListener listener = UdsListener.bind(dir.resolve("rcvbuf.sock"), 0600, 1 << 16))

@@ -3,62 +3,51 @@ package io.varta.watch.nativeio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.varta.watch.tracker.BeatOrigin;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+
 import org.junit.jupiter.api.Test;
 
+/**
+ * The ring's Java numbers. That they equal the loaded library's is checked by name when the library loads
+ * ({@link NativeLibrary}); these tests show the check ran and covered every constant.
+ */
 class RingLayoutTest
 {
-    /** Names and Java values in the order {@code native/src/jni_ring.c} documents for ringLayout(). */
-    private static final Object[][] MIRROR = {
-        {"RECORD_BYTES", RingDescriptor.RECORD_BYTES},
-        {"OFF_RECV_NS", RingDescriptor.OFF_RECV_NS},
-        {"OFF_TIMESTAMP", RingDescriptor.OFF_TIMESTAMP},
-        {"OFF_NONCE", RingDescriptor.OFF_NONCE},
-        {"OFF_FRAME_PID", RingDescriptor.OFF_FRAME_PID},
-        {"OFF_PAYLOAD", RingDescriptor.OFF_PAYLOAD},
-        {"OFF_PEER_PID", RingDescriptor.OFF_PEER_PID},
-        {"OFF_PEER_UID", RingDescriptor.OFF_PEER_UID},
-        {"OFF_KIND", RingDescriptor.OFF_KIND},
-        {"OFF_STATUS", RingDescriptor.OFF_STATUS},
-        {"OFF_DECODE_ERROR", RingDescriptor.OFF_DECODE_ERROR},
-        {"OFF_TRANSPORT", RingDescriptor.OFF_TRANSPORT},
-        {"OFF_DATAGRAM_LEN", RingDescriptor.OFF_DATAGRAM_LEN},
-        {"OFF_DETAIL_A", RingDescriptor.OFF_DETAIL_A},
-        {"OFF_DETAIL_B", RingDescriptor.OFF_DETAIL_B},
-        {"OFF_RESERVED", RingDescriptor.OFF_RESERVED},
-        {"TRAILER_TAIL", RingDescriptor.TRAILER_TAIL},
-        {"TRAILER_HEAD", RingDescriptor.TRAILER_HEAD},
-        {"TRAILER_CONSUMER_WAITING", RingDescriptor.TRAILER_CONSUMER_WAITING},
-        {"TRAILER_FULL_STALLS", RingDescriptor.TRAILER_FULL_STALLS},
-        {"TRAILER_BYTES", RingDescriptor.TRAILER_BYTES},
-        {"CACHE_PAIR", RingDescriptor.CACHE_PAIR},
-        {"MIN_CAPACITY", RingDescriptor.MIN_CAPACITY},
-        {"MAX_CAPACITY", RingDescriptor.MAX_CAPACITY},
-        {"KIND_BEAT", RingDescriptor.KIND_BEAT},
-        {"KIND_DECODE_ERROR", RingDescriptor.KIND_DECODE_ERROR},
-        {"KIND_WRONG_LENGTH", RingDescriptor.KIND_WRONG_LENGTH},
-        {"KIND_NO_CREDENTIALS", RingDescriptor.KIND_NO_CREDENTIALS},
-        {"KIND_UID_MISMATCH", RingDescriptor.KIND_UID_MISMATCH},
-        {"KIND_CTRUNC", RingDescriptor.KIND_CTRUNC},
-        {"KIND_IO_ERROR", RingDescriptor.KIND_IO_ERROR},
-        {"TRANSPORT_UDS", RingDescriptor.TRANSPORT_UDS},
-        {"TRANSPORT_UDP", RingDescriptor.TRANSPORT_UDP},
-    };
+    @Test
+    void loadedLibraryHasThisBuildsAbiVersionAndEveryDescriptorConstantByName() throws IllegalAccessException
+    {
+        assertEquals(RingDescriptor.ABI_VERSION, NativeConstants.value("ABI_VERSION"));
+        for (final Field field : RingDescriptor.class.getFields())
+        {
+            if (Modifier.isStatic(field.getModifiers()) && int.class == field.getType())
+            {
+                assertEquals(field.getInt(null), NativeConstants.value(field.getName()), field.getName());
+            }
+        }
+    }
 
     @Test
-    void javaMirrorMatchesTheNativeHeader()
+    void originsAreTheTrackersRanks()
     {
-        final int[] layout = Natives.ringLayout();
-        assertEquals(MIRROR.length, layout.length, "constant count");
-        for (int i = 0; i < MIRROR.length; i++)
-        {
-            assertEquals((int) MIRROR[i][1], layout[i], (String) MIRROR[i][0]);
-        }
+        assertEquals(BeatOrigin.NETWORK_UNVERIFIED, RingDescriptor.ORIGIN_NETWORK_UNVERIFIED);
+        assertEquals(BeatOrigin.SOCKET_MODE_ONLY, RingDescriptor.ORIGIN_SOCKET_MODE_ONLY);
+        assertEquals(BeatOrigin.OPERATOR_ATTESTED_TRANSPORT, RingDescriptor.ORIGIN_OPERATOR_ATTESTED_TRANSPORT);
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, RingDescriptor.ORIGIN_KERNEL_ATTESTED);
+    }
+
+    @Test
+    void unknownConstantNamesAreRefused()
+    {
+        assertThrows(IllegalStateException.class, () -> NativeConstants.value("NO_SUCH_CONSTANT"));
     }
 
     @Test
     void regionSizeIsRecordsPlusTrailer()
     {
-        assertEquals(64L * 64 + 512, RingDescriptor.regionBytes(64));
+        assertEquals(64L * 64 + 640, RingDescriptor.regionBytes(64));
         assertEquals(64L * 64, RingDescriptor.trailerOffset(64));
     }
 
@@ -76,6 +65,7 @@ class RingLayoutTest
         final Ring ring = new Ring(64);
         assertEquals(0, ring.available());
         assertEquals(0, ring.fullStalls());
+        assertEquals(0, ring.datagramsRead());
         assertEquals(0, ring.drain(record -> { }, 100));
     }
 }

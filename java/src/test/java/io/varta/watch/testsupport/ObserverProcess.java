@@ -34,7 +34,7 @@ public final class ObserverProcess implements AutoCloseable
     /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
     public static ObserverProcess start(final Path dir, final String... args) throws IOException
     {
-        return startWrapped(dir, List.of(), args);
+        return launch(dir, List.of(), "", args);
     }
 
     /**
@@ -44,6 +44,22 @@ public final class ObserverProcess implements AutoCloseable
     public static ObserverProcess startWrapped(final Path dir, final List<String> wrapper, final String... args)
         throws IOException
     {
+        return launch(dir, wrapper, "", args);
+    }
+
+    /**
+     * Starts the launcher with {@code args} and {@code javaOptions} added to the test JVM options (e.g. a
+     * {@code -D} system property); output goes to files in {@code dir}.
+     */
+    public static ObserverProcess startWithJavaOptions(final Path dir, final String javaOptions, final String... args)
+        throws IOException
+    {
+        return launch(dir, List.of(), javaOptions, args);
+    }
+
+    private static ObserverProcess launch(final Path dir, final List<String> wrapper, final String javaOptions,
+        final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(wrapper);
         command.add(launcher().toString());
         command.addAll(List.of(args));
@@ -52,7 +68,7 @@ public final class ObserverProcess implements AutoCloseable
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        builder.environment().put("JAVA_OPTS", ("-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + javaOptions).trim());
         return new ObserverProcess(builder.start(), out, err);
     }
 
