@@ -44,8 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * daemon's would). Run one configuration per JVM so that the RSS figures are its own. Prints, per scrape:
  * status, {@code Content-Length} and bytes received (a cut body shows as fewer), time to the first response
  * byte (≈ snapshot + render) and to the last, bytes allocated by all threads during the scrape, RSS after it;
- * the observer thread's publish time per snapshot; and RSS and heap (after a full GC) before and after, and the
- * peak heap (all pools) during the scrapes. Main thread, plus the stand-in observer thread.
+ * the observer thread's publish time per snapshot; and RSS and heap (after a full GC, 1.1 s after the last
+ * scrape) before and after, and the peak heap (all pools) during the scrapes. Main thread, plus the stand-in
+ * observer thread.
  */
 public final class MetricsScrapeHarness
 {
@@ -120,6 +121,7 @@ public final class MetricsScrapeHarness
                 }
             }
             final long peak = peakHeap();
+            Thread.sleep(1_100); // a render abandoned at its deadline stops at its next check: let it end first
             final long heapAfter = heapAfterGc();
             System.out.printf("after: rss %d MB (+%d), heap after GC %d MB (+%d), peak heap during scrapes %d MB%n",
                 rssKiB() >> 10, (rssKiB() - rssBefore) >> 10, heapAfter >> 20, (heapAfter - heapBefore) >> 20,

@@ -48,15 +48,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over a registry) and its text-format writer; only the transport is ours.
  *
  * <p><b>Complete or refused, never cut.</b> The JDK server closes any connection whose response is not complete
- * {@link #RESPONSE_TIMEOUT_SECONDS} s (checked once a second, so 2..3 s) after it read the request head, whatever
- * the handler is doing; the handler is not told. A render that outlives that window therefore used to end as
- * an empty reply (closed before the headers) or a 200 cut short (closed mid-body) once per-pid rows reached the
- * hundreds of thousands. Now renders run on render threads and the request thread waits for the body only
- * until the render deadline, half of the window ({@link #renderDeadlineNanos()}); then it answers 503 while the
- * connection is still open, whatever the render is doing (the render stops by itself at its next check). The
- * other half of the window is for writing a body whose size the per-pid cap bounds (1.7 MB at the default cap:
- * mostly absorbed by the socket's send buffer). Only a client that stops reading for the rest of the window can
- * still see a 200 cut short (the reference cuts after 50 ms of write timeout).
+ * a fixed time after it read the request head ({@code sun.net.httpserver.maxRspTime}, checked once a second),
+ * whatever the handler is doing; the handler is not told. It was 2 s and the render ran on the request thread,
+ * so at a few hundred thousand pids a scrape ended as an empty reply (closed before the headers) or a 200 cut
+ * short (closed mid-body). Now the window is {@link #RESPONSE_TIMEOUT_SECONDS} s, renders run on render threads,
+ * and the request thread waits for the body only until the render deadline, half of the window
+ * ({@link #renderDeadlineNanos()}); then it answers 503 while the connection is still open, whatever the render
+ * is doing (the render stops by itself at its next check). The other half is slack for a request thread that a
+ * busy host schedules late (these threads run at nice 10; up to 0.9 s late was seen at load 10 on 2 cores) and
+ * for writing a body whose size the per-pid cap bounds (1.7 MB at the default cap, mostly absorbed by the
+ * socket's send buffer). Only a client that stops reading for the rest of the window can still see a 200 cut
+ * short (the reference cuts after a 50 ms write timeout).
  *
  * <p>Isolation: requests run on this endpoint's threads and read only published values
  * ({@link VartaMetrics}); a slow or hostile client can delay other scrapes (bounded by the JDK server's
@@ -76,10 +78,15 @@ public final class MetricsEndpoint implements AutoCloseable
     /** Accepted {@code --scrape-budget-ms} range. */
     public static final long MAX_SCRAPE_BUDGET_MILLIS = 60_000;
     /**
-     * The JDK server's request and response timeouts ({@code sun.net.httpserver.maxReqTime} / {@code maxRspTime},
-     * seconds) unless the JVM was started with other values.
+     * Seconds a client has to send its request head ({@code sun.net.httpserver.maxReqTime}) unless the JVM was
+     * started with another value: a slow client holds a request thread at most this long.
      */
-    public static final long RESPONSE_TIMEOUT_SECONDS = 2;
+    public static final long REQUEST_TIMEOUT_SECONDS = 2;
+    /**
+     * Seconds from the end of the request head to the last byte of the response, render included
+     * ({@code sun.net.httpserver.maxRspTime}) unless the JVM was started with another value.
+     */
+    public static final long RESPONSE_TIMEOUT_SECONDS = 4;
     private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
     private static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
 
@@ -156,9 +163,8 @@ public final class MetricsEndpoint implements AutoCloseable
         // Bound how long a client may take to send its request and to read the response (seconds; checked by
         // the server's timer once a second). Read once, when the JDK server's configuration class initialises.
         // The response timeout runs from the end of the request head, through our render, to the last byte.
-        final String timeout = Long.toString(RESPONSE_TIMEOUT_SECONDS);
-        System.setProperty(MAX_REQ_TIME, System.getProperty(MAX_REQ_TIME, timeout));
-        System.setProperty(MAX_RSP_TIME, System.getProperty(MAX_RSP_TIME, timeout));
+        System.setProperty(MAX_REQ_TIME, System.getProperty(MAX_REQ_TIME, Long.toString(REQUEST_TIMEOUT_SECONDS)));
+        System.setProperty(MAX_RSP_TIME, System.getProperty(MAX_RSP_TIME, Long.toString(RESPONSE_TIMEOUT_SECONDS)));
         final HttpServer server = HttpServer.create(address, 64);
         final ExecutorService executor = Executors.newFixedThreadPool(THREADS, niceThreads("varta-metrics-"));
         // One render thread per body kind: each cache runs one render at a time, and a slow body with per-pid

@@ -139,7 +139,8 @@ class MetricsEndpointTest
         assertFalse(refused.isEmpty(), "an answer, not a closed connection");
         assertEquals(503, refused.status(), refused::toString);
         assertTrue(refused.header("Content-Type").startsWith("text/plain"), refused::toString);
-        assertTrue(refused.body().startsWith("no /metrics body within the render deadline of 1000 ms"), refused::body);
+        assertTrue(refused.body().startsWith("no /metrics body within the render deadline of "
+            + TimeUnit.NANOSECONDS.toMillis(MetricsEndpoint.renderDeadlineNanos()) + " ms"), refused::body);
         assertTrue(refused.body().contains("--prom-pid-series-max"), refused::body);
         assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("render deadline"), "logged");
         release.countDown();
