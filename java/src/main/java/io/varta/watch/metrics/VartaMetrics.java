@@ -175,7 +175,7 @@ public final class VartaMetrics
         deadlineNanos = deadline;
         try
         {
-            pids = PidRows.NONE == rows
+            pids = PidRows.NONE == rows || 0 == in.pidSeriesMax() // no rows: nothing to ask the observer thread
                 ? new PidSnapshot(new long[0], new long[0], new long[0], new byte[0], 0,
                     (int)Math.min(Integer.MAX_VALUE, get(IngestCounter.PIDS_TRACKED)), 0)
                 : in.pidSnapshot().get();

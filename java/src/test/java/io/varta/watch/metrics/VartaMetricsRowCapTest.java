@@ -97,6 +97,18 @@ class VartaMetricsRowCapTest
     }
 
     @Test
+    void aCapOfZeroRendersNoRowsAndAsksForNoSnapshot()
+    {
+        counters.set(IngestCounter.PIDS_TRACKED, 12);
+        final String body = text(metrics(() ->
+        {
+            throw new AssertionError("no snapshot at a cap of 0");
+        }, 0).render());
+        assertFalse(body.contains("{pid="), body);
+        assertTrue(body.contains("varta_prom_pid_series_omitted 12.0"), body);
+    }
+
+    @Test
     void aRenderStopsOnceItsDeadlineHasPassed()
     {
         final VartaMetrics metrics = metrics(() -> snapshot(10, 10), 10);
