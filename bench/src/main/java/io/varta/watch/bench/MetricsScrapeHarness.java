@@ -31,14 +31,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code /metrics} at scale over real HTTP, in one process: a real {@link Tracker} filled with N synthetic pids
- * (a tenth of them stalled), a real {@link PidSnapshotPublisher} driven by a stand-in observer thread, the real
+ * (a tenth of them stalled, or {@code --stalled-percent}), a real {@link PidSnapshotPublisher} driven by a stand-in observer thread, the real
  * {@link VartaMetrics} and {@link MetricsEndpoint} (JDK server, auth, caches, render deadline), and a client
  * that sends {@code GET /metrics[?pids=0]} over a TCP socket and reads the whole response, one scrape every
  * 1.1 s so that each one renders afresh.
  *
  * <pre>
  * java -Xss512k -XX:+UseSerialGC -XX:-UsePerfData -cp bench/target/benchmarks.jar \
- *     io.varta.watch.bench.MetricsScrapeHarness PIDS [--prom-pid-series-max N] [--pids0] [--scrapes K]
+ *     io.varta.watch.bench.MetricsScrapeHarness PIDS [--prom-pid-series-max N] [--pids0] [--scrapes K] \
+ *     [--stalled-percent P]
  * </pre>
  * The JVM options are the launcher's ({@code bin/varta-watch}; no {@code -Xmx}, so the heap may grow as the
  * daemon's would). Run one configuration per JVM so that the RSS figures are its own. Prints, per scrape:
@@ -67,6 +68,7 @@ public final class MetricsScrapeHarness
         int cap = VartaMetrics.DEFAULT_PID_SERIES_MAX;
         boolean pids0 = false;
         int scrapes = 5;
+        int stalledPercent = 10;
         for (int i = 1; i < args.length; i++)
         {
             switch (args[i])
@@ -74,14 +76,16 @@ public final class MetricsScrapeHarness
                 case "--prom-pid-series-max" -> cap = Integer.parseInt(args[++i]);
                 case "--pids0" -> pids0 = true;
                 case "--scrapes" -> scrapes = Integer.parseInt(args[++i]);
+                case "--stalled-percent" -> stalledPercent = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        System.out.printf("pids=%d --prom-pid-series-max %d%s, %d scrapes; max heap %d MB, render deadline %d ms%n",
-            n, cap, pids0 ? " GET /metrics?pids=0" : " GET /metrics", scrapes,
+        System.out.printf("pids=%d (%d %% stalled) --prom-pid-series-max %d%s, %d scrapes; max heap %d MB,"
+            + " render deadline %d ms%n", n, stalledPercent, cap, pids0 ? " GET /metrics?pids=0" : " GET /metrics",
+            scrapes,
             Runtime.getRuntime().maxMemory() >> 20, TimeUnit.NANOSECONDS.toMillis(MetricsEndpoint.renderDeadlineNanos()));
 
-        final Tracker tracker = filledTracker(n);
+        final Tracker tracker = filledTracker(n, stalledPercent);
         final IngestCounters counters = new IngestCounters();
         counters.set(IngestCounter.PIDS_TRACKED, tracker.size());
         final PidSnapshotPublisher publisher = new PidSnapshotPublisher();
@@ -137,11 +141,14 @@ public final class MetricsScrapeHarness
         }
     }
 
-    /** N pids, beat once each; the first tenth beat earliest (one after another) and are stalled at the end. */
-    private static Tracker filledTracker(final int n)
+    /**
+     * N pids, beat once each; the first P % beat earliest, one after another in slot order (the worst order for
+     * choosing the most recent stalls), and are stalled at the end.
+     */
+    private static Tracker filledTracker(final int n, final int stalledPercent)
     {
         final Tracker tracker = new Tracker(n, THRESHOLD_NANOS, EvictionPolicy.STRICT, 256, TrackerListener.NONE);
-        final int stalled = n / 10;
+        final int stalled = (int)((long)n * stalledPercent / 100);
         final long step = (THRESHOLD_NANOS / 2) / Math.max(1, stalled);
         for (int i = 0; i < stalled; i++)
         {
