@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * and waits for it until its deadline. It then has the body, or gets {@link RenderDeadlineExceeded} at the
  * deadline itself, however long the render still takes; the render stops by itself soon after (it is handed
  * the same deadline and checks it while it builds and writes). So a scrape's answer never waits on the
- * granularity of those checks, and the HTTP side always has time left to send a 503. A render that failed is
- * not cached; the next scrape tries again.
+ * granularity of those checks, and the HTTP side always has time left to send a 503. A scrape that joins a
+ * running render shares that render's deadline (the first scrape's), so it may get the 503 a little before its
+ * own deadline. A render that failed is not cached; the next scrape tries again.
  *
  * <p>Threading: {@link #body} from any thread (the HTTP threads); renders on the executor given (or, for the
  * {@link Supplier} constructor, on the calling thread). State is guarded by this object's monitor, never held
