@@ -80,7 +80,7 @@ class MetricsPidSeriesIT
         return s.value(series).isPresent() && s.value(series).getAsDouble() == expected;
     }
 
-    /** Beats every 100 ms for about 20 s from one new process. */
+    /** Beats every 100 ms for about 20 s from one new process (never silent for the 1 s threshold). */
     private Process steadySender(final Path socket) throws IOException
     {
         final List<String> items = new ArrayList<>();
@@ -97,7 +97,7 @@ class MetricsPidSeriesIT
     {
         final Path socket = dir.resolve("obs.sock");
         try (ObserverProcess observer = ObserverProcess.start(dir, "--socket", socket.toString(),
-            "--threshold-ms", "500", "--max-beat-rate", "0", "--prom-addr", "127.0.0.1:0",
+            "--threshold-ms", "1000", "--max-beat-rate", "0", "--prom-addr", "127.0.0.1:0",
             "--prom-token-file", tokenFile().toString(), "--prom-rate-limit-burst", "0",
             "--prom-pid-series-max", "1"))
         {
