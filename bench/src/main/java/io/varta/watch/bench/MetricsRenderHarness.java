@@ -12,8 +12,10 @@ import java.util.SplittableRandom;
 /**
  * Render time of the whole {@code /metrics} body (every family, through the Prometheus client's registry and
  * text writer, to bytes) with a synthetic per-pid snapshot of N tracked pids, on one thread: what a scrape
- * costs on the HTTP thread once per second at most (the body is cached for a second). The observer thread's
- * share, copying the rows into the snapshot, is timed separately ({@code copy}) with the same arrays.
+ * costs on the endpoint's render thread once per second at most (the body is cached for a second). Every row
+ * given is rendered (no {@code --prom-pid-series-max} cap; {@code MetricsScrapeHarness} measures with it). The
+ * observer thread's share, copying the rows into the snapshot, is timed separately ({@code copy}) with the same
+ * arrays.
  *
  * <pre>
  * java -Xmx1g -cp bench/target/benchmarks.jar io.varta.watch.bench.MetricsRenderHarness [N...]

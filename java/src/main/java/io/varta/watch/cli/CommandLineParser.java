@@ -2,6 +2,7 @@ package io.varta.watch.cli;
 
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
@@ -24,7 +25,8 @@ import java.util.function.Function;
  *   <li>value errors (bad integer, bad word, bad octal mode, export-size floor) are reported at the
  *       token; removed and not-yet-supported flags are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
- *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget / eviction window / tracker capacity ranges,
+ *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget /
+ *       per-pid series cap / eviction window / tracker capacity ranges,
  *       clock source support, read-timeout ceiling and floor.</li>
  * </ul>
  *
@@ -45,6 +47,7 @@ public final class CommandLineParser
     private static final long MAX_ITERATION_BUDGET_MS = TrackingConfig.MAX_ITERATION_BUDGET_MILLIS;
     private static final long MIN_SCRAPE_BUDGET_MS = MetricsEndpoint.MIN_SCRAPE_BUDGET_MILLIS;
     private static final long MAX_SCRAPE_BUDGET_MS = MetricsEndpoint.MAX_SCRAPE_BUDGET_MILLIS;
+    private static final long MAX_PROM_PID_SERIES = VartaMetrics.MAX_PID_SERIES_MAX;
     private static final long MIN_EXPORT_FILE_MAX_BYTES = FileExporter.MIN_MAX_BYTES;
     private static final long MIN_SHUTDOWN_GRACE_MS = Options.MIN_SHUTDOWN_GRACE_MS;
     private static final long MIN_READ_TIMEOUT_MS = Options.MIN_READ_TIMEOUT_MS;
@@ -182,6 +185,9 @@ public final class CommandLineParser
             case SCRAPE_BUDGET_MS:
                 b.scrapeBudgetMs = unsigned(flag, v, U64);
                 break;
+            case PROM_PID_SERIES_MAX:
+                b.promPidSeriesMax = unsigned(flag, v, U64);
+                break;
             case ALLOW_CROSS_NAMESPACE_AGENTS:
                 b.allowCrossNamespaceAgents = true;
                 break;
@@ -242,6 +248,10 @@ public final class CommandLineParser
         {
             throw new UsageException(outOfRange(Flag.SCRAPE_BUDGET_MS, b.scrapeBudgetMs,
                 MIN_SCRAPE_BUDGET_MS, MAX_SCRAPE_BUDGET_MS) + " ms");
+        }
+        if (!inRange(b.promPidSeriesMax, 0, MAX_PROM_PID_SERIES))
+        {
+            throw new UsageException(outOfRange(Flag.PROM_PID_SERIES_MAX, b.promPidSeriesMax, 0, MAX_PROM_PID_SERIES));
         }
         if (!inRange(b.evictionScanWindow, 1, MAX_TRACKER_CAPACITY))
         {

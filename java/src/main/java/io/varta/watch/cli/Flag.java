@@ -4,6 +4,7 @@ import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.RateLimiter;
 
@@ -115,6 +116,10 @@ public enum Flag
     SCRAPE_BUDGET_MS("--scrape-budget-ms", "MS", FlagStatus.SUPPORTED, MetricsEndpoint.DEFAULT_SCRAPE_BUDGET_MILLIS,
         "Soft time budget for serving one scrape; slower ones are counted (" + MetricsEndpoint.MIN_SCRAPE_BUDGET_MILLIS
             + ".." + MetricsEndpoint.MAX_SCRAPE_BUDGET_MILLIS + ")."),
+    PROM_PID_SERIES_MAX("--prom-pid-series-max", "N", FlagStatus.SUPPORTED, VartaMetrics.DEFAULT_PID_SERIES_MAX,
+        "Most pids with per-pid series in one /metrics body (0.." + VartaMetrics.MAX_PID_SERIES_MAX + "): stalled"
+            + " pids first, most recent stall first; the others are counted in varta_prom_pid_series_omitted."
+            + " GET /metrics?pids=0 omits all per-pid series."),
 
     // ---- admission and tracking ----------------------------------------------------------------
     MAX_BEAT_RATE("--max-beat-rate", "N", FlagStatus.SUPPORTED, RateLimiter.DEFAULT_MAX_BEAT_RATE,

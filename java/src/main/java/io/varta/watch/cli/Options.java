@@ -4,6 +4,7 @@ import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.tracker.RateLimiter;
@@ -62,6 +63,7 @@ public final class Options
     private final long promRateLimitPerSec;
     private final long promRateLimitBurst;
     private final long scrapeBudgetMs;
+    private final int promPidSeriesMax;
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
     private final OptionalLong shutdownAfterSecs;
@@ -94,6 +96,7 @@ public final class Options
         this.promRateLimitPerSec = b.promRateLimitPerSec;
         this.promRateLimitBurst = b.promRateLimitBurst;
         this.scrapeBudgetMs = b.scrapeBudgetMs;
+        this.promPidSeriesMax = Math.toIntExact(b.promPidSeriesMax);
         this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
         this.strictNamespaceCheck = b.strictNamespaceCheck;
         this.shutdownAfterSecs = b.shutdownAfterSecs == null
@@ -235,6 +238,15 @@ public final class Options
         return scrapeBudgetMs;
     }
 
+    /**
+     * @return {@code --prom-pid-series-max}: most pids with per-pid rows in one {@code /metrics} body,
+     *         0..4194304 (default 16384). Any thread.
+     */
+    public int promPidSeriesMax()
+    {
+        return promPidSeriesMax;
+    }
+
     /** @return {@code --allow-cross-namespace-agents}. Any thread. */
     public boolean allowCrossNamespaceAgents()
     {
@@ -300,6 +312,7 @@ public final class Options
         long promRateLimitPerSec = IpRateLimiter.DEFAULT_PER_SEC;
         long promRateLimitBurst = IpRateLimiter.DEFAULT_BURST;
         long scrapeBudgetMs = MetricsEndpoint.DEFAULT_SCRAPE_BUDGET_MILLIS;
+        long promPidSeriesMax = VartaMetrics.DEFAULT_PID_SERIES_MAX;
         boolean allowCrossNamespaceAgents;
         boolean strictNamespaceCheck;
         Long shutdownAfterSecs;

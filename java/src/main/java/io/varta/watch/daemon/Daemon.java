@@ -14,7 +14,6 @@ import io.varta.watch.metrics.BearerToken;
 import io.varta.watch.metrics.EndpointStats;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
-import io.varta.watch.metrics.ScrapeCache;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
@@ -194,9 +193,10 @@ final class Daemon
                 + " from the network (bearer token required)");
         }
         final EndpointStats stats = new EndpointStats();
-        final VartaMetrics metrics = new VartaMetrics(new VartaMetrics.Inputs(
+        final int pidSeriesMax = options.promPidSeriesMax();
+        final VartaMetrics.Inputs inputs = new VartaMetrics.Inputs(
             observer.counters(),
-            () -> observer.pidSnapshot(SNAPSHOT_WAIT_NANOS),
+            () -> observer.pidSnapshot(SNAPSHOT_WAIT_NANOS, pidSeriesMax),
             observer.iterationHistogram(),
             observer.ringCapacity(),
             observer::ringFullStalls,
@@ -207,14 +207,14 @@ final class Daemon
             log::suppressedTotal,
             System::nanoTime,
             System.nanoTime(),
-            System::currentTimeMillis), stats);
-        final ScrapeCache cache = new ScrapeCache(metrics::render, System::nanoTime, ScrapeCache.WINDOW_NANOS);
+            System::currentTimeMillis,
+            pidSeriesMax);
         final IpRateLimiter limiter = new IpRateLimiter(options.promRateLimitPerSec(), options.promRateLimitBurst(),
             System::nanoTime);
         final MetricsEndpoint endpoint;
         try
         {
-            endpoint = MetricsEndpoint.start(requested, token, limiter, cache, stats, options.scrapeBudgetMs(), log);
+            endpoint = MetricsEndpoint.start(requested, token, limiter, inputs, stats, options.scrapeBudgetMs(), log);
         }
         catch (final IOException e)
         {

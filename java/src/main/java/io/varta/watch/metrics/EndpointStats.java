@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of the {@code /metrics} endpoint itself: refused requests by cause, cache hits, serve times.
+ * Counters of the {@code /metrics} endpoint itself: refused requests by cause, cache hits, serve times, 503s
+ * for a missed render deadline.
  *
  * <p>Threading: written by the HTTP threads, read by the renderer (also an HTTP thread); all atomic.
  */
@@ -42,8 +43,9 @@ public final class EndpointStats
     private final LongAdder authFailures = new LongAdder();
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
     private final LongAdder scrapeBudgetExceeded = new LongAdder();
+    private final LongAdder renderDeadlineExceeded = new LongAdder();
     private final DurationHistogram serveTimes = new DurationHistogram();
-    private volatile ScrapeCache cache;
+    private volatile ScrapeCache[] caches = new ScrapeCache[0];
 
     /** HTTP thread: a 401. */
     void authFailure()
@@ -70,9 +72,16 @@ public final class EndpointStats
         }
     }
 
-    void attach(final ScrapeCache scrapeCache)
+    /** HTTP thread: a 503, no body was ready before the render deadline. */
+    void renderDeadlineMissed()
     {
-        this.cache = scrapeCache;
+        renderDeadlineExceeded.increment();
+    }
+
+    /** Controlling thread, before serving: the caches whose hits {@link #scrapeSkipped} sums. */
+    void attach(final ScrapeCache... scrapeCaches)
+    {
+        this.caches = scrapeCaches.clone();
     }
 
     /** @return {@code varta_prom_auth_failures_total} */
@@ -90,8 +99,18 @@ public final class EndpointStats
     /** @return {@code varta_scrape_skipped_total} */
     public long scrapeSkipped()
     {
-        final ScrapeCache c = cache;
-        return null == c ? 0 : c.skipped();
+        long sum = 0;
+        for (final ScrapeCache c : caches)
+        {
+            sum += c.skipped();
+        }
+        return sum;
+    }
+
+    /** @return {@code varta_prom_render_deadline_exceeded_total} */
+    public long renderDeadlineExceeded()
+    {
+        return renderDeadlineExceeded.sum();
     }
 
     /** @return {@code varta_observer_scrape_budget_exceeded_total} */

@@ -12,9 +12,9 @@ import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.PidSnapshot;
+import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.vlp.DecodeError;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.LongSupplier;
@@ -31,6 +31,17 @@ import java.util.function.ToLongFunction;
  * {@link IngestCounters} (never torn), the {@link DurationHistogram}s, and a {@link PidSnapshot} the observer
  * thread copied on request. Rendering never touches tracker state and takes no lock the observer thread
  * uses.
+ *
+ * <p><b>Per-pid rows are capped</b> ({@code --prom-pid-series-max}): a body carries rows for at most that many
+ * pids, chosen by the observer thread (stalled pids first, most recent stall first; see
+ * {@code PidSnapshotPublisher}); {@code varta_prom_pid_series_omitted} counts the tracked pids left out, so a
+ * partial view is never mistaken for a complete one. {@link PidRows#NONE} ({@code ?pids=0}) renders no per-pid
+ * rows and asks the observer thread for nothing. A render also stops at a deadline
+ * ({@link RenderDeadlineExceeded}) so that the endpoint can answer 503 while the client still listens.
+ *
+ * <p>Memory: the client library builds every data point of a family before the writer runs, so a render holds
+ * all of its per-pid rows as model objects at once, plus the text; see docs/METRICS.md for the measured bytes
+ * per rendered pid. The cap bounds both.
  *
  * <p>Threading: {@link #render()} from one thread at a time (the {@link ScrapeCache} serialises it); the
  * inputs are safe to read from any thread.
@@ -53,6 +64,7 @@ public final class VartaMetrics
      * @param monotonicNanos {@link System#nanoTime()} or a test clock
      * @param startNanos {@code monotonicNanos} at start (for the uptime)
      * @param wallMillis {@link System#currentTimeMillis()} or a test clock
+     * @param pidSeriesMax {@code --prom-pid-series-max}: most pids with per-pid rows in one body
      */
     public record Inputs(
         IngestCounters counters,
@@ -67,9 +79,45 @@ public final class VartaMetrics
         ToLongFunction<LogKind> logSuppressed,
         LongSupplier monotonicNanos,
         long startNanos,
-        LongSupplier wallMillis)
+        LongSupplier wallMillis,
+        int pidSeriesMax)
     {
+        /** Checks the cap. */
+        public Inputs
+        {
+            if (pidSeriesMax < 0 || pidSeriesMax > MAX_PID_SERIES_MAX)
+            {
+                throw new IllegalArgumentException("pidSeriesMax " + pidSeriesMax);
+            }
+        }
+
+        /** Inputs without a cap below the largest tracker: every tracked pid gets its rows. */
+        public Inputs(final IngestCounters counters, final Supplier<PidSnapshot> pidSnapshot,
+            final DurationHistogram iterations, final int ringCapacity, final LongSupplier ringFullStalls,
+            final int trackerCapacity, final int evictionScanWindow, final long udsRcvbufBytes,
+            final LongSupplier bindDirFsyncFailures, final ToLongFunction<LogKind> logSuppressed,
+            final LongSupplier monotonicNanos, final long startNanos, final LongSupplier wallMillis)
+        {
+            this(counters, pidSnapshot, iterations, ringCapacity, ringFullStalls, trackerCapacity, evictionScanWindow,
+                udsRcvbufBytes, bindDirFsyncFailures, logSuppressed, monotonicNanos, startNanos, wallMillis,
+                MAX_PID_SERIES_MAX);
+        }
     }
+
+    /**
+     * Default {@code --prom-pid-series-max}. Above the reference's whole range (its tracker stops at 4096 pids, so
+     * every reference-sized setup keeps a row per pid) and small enough that a render stays far inside the
+     * response deadline on a busy 2-core host and holds tens, not hundreds, of MB (docs/METRICS.md).
+     */
+    public static final int DEFAULT_PID_SERIES_MAX = 16_384;
+    /** Largest {@code --prom-pid-series-max}: the largest tracker, i.e. no cap. */
+    public static final int MAX_PID_SERIES_MAX = TrackingConfig.MAX_TRACKER_CAPACITY;
+    /** Per-pid rows between two deadline checks while the model is built. */
+    private static final int ROWS_PER_DEADLINE_CHECK = 4096;
+    /** Body bytes per rendered pid (three rows) when sizing the buffer; measured 116 with 7-digit pids. */
+    private static final int BODY_BYTES_PER_PID = 120;
+    /** Body bytes of everything but the per-pid rows, rounded up. */
+    private static final int BODY_BYTES_FIXED = 16_384;
 
     private final Inputs in;
     private final EndpointStats endpoint;
@@ -77,6 +125,10 @@ public final class VartaMetrics
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     /** The snapshot of the render in progress (render is single-threaded). */
     private PidSnapshot pids = PidSnapshot.EMPTY;
+    /** Rows of {@link #pids} this body renders: at most the cap. */
+    private int renderedRows;
+    /** Deadline of the render in progress ({@link DeadlineBuffer#NONE} for none). */
+    private long deadlineNanos = DeadlineBuffer.NONE;
     /** Rows of {@link #pids} in the order the library sorts label values (string order of the pid). */
     private int[] order = new int[0];
     /** {@code pid} label value per row of {@link #pids}. */
@@ -99,17 +151,39 @@ public final class VartaMetrics
     }
 
     /**
-     * Renders every family to text format 0.0.4. One thread at a time.
+     * Renders every family to text format 0.0.4, per-pid rows up to the cap, without a deadline. One thread at a
+     * time.
      *
      * @return the body
      */
     public byte[] render()
     {
-        pids = in.pidSnapshot().get();
-        prepareRows();
+        return render(PidRows.UP_TO_CAP, DeadlineBuffer.NONE);
+    }
+
+    /**
+     * Renders every family to text format 0.0.4. One thread at a time.
+     *
+     * @param rows which per-pid rows to include
+     * @param deadline when to give up, on the {@code monotonicNanos} clock of the inputs ({@link Long#MAX_VALUE}
+     *        for never)
+     * @return the body
+     * @throws RenderDeadlineExceeded when the deadline passes before the body is complete
+     */
+    public byte[] render(final PidRows rows, final long deadline)
+    {
+        deadlineNanos = deadline;
         try
         {
-            final ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + 96 * 3 * pids.count());
+            pids = PidRows.NONE == rows || 0 == in.pidSeriesMax() // no rows: nothing to ask the observer thread
+                ? new PidSnapshot(new long[0], new long[0], new long[0], new byte[0], 0,
+                    (int)Math.min(Integer.MAX_VALUE, get(IngestCounter.PIDS_TRACKED)), 0)
+                : in.pidSnapshot().get();
+            renderedRows = Math.min(pids.count(), in.pidSeriesMax());
+            DeadlineBuffer.check(in.monotonicNanos(), deadline, "waiting for the per-pid snapshot");
+            prepareRows();
+            final DeadlineBuffer out = new DeadlineBuffer(BODY_BYTES_FIXED + BODY_BYTES_PER_PID * renderedRows,
+                in.monotonicNanos(), deadline);
             writer.write(out, registry.scrape());
             return out.toByteArray();
         }
@@ -120,8 +194,20 @@ public final class VartaMetrics
         finally
         {
             pids = PidSnapshot.EMPTY;
+            renderedRows = 0;
+            deadlineNanos = DeadlineBuffer.NONE;
             order = new int[0];
             pidLabels = new String[0];
+        }
+    }
+
+    /** Rendering thread, inside the per-pid callbacks: gives up once the deadline has passed. */
+    private void checkDeadline(final int rowsDone)
+    {
+        if (0 == rowsDone % ROWS_PER_DEADLINE_CHECK)
+        {
+            DeadlineBuffer.check(in.monotonicNanos(), deadlineNanos,
+                "building per-pid rows (" + renderedRows + " pids)");
         }
     }
 
@@ -134,7 +220,7 @@ public final class VartaMetrics
      */
     private void prepareRows()
     {
-        final int n = pids.count();
+        final int n = renderedRows;
         final long[] keys = new long[n];
         pidLabels = new String[n];
         for (int row = 0; row < n; row++)
@@ -194,8 +280,10 @@ public final class VartaMetrics
             .help("Accepted beats per pid.").labelNames("pid")
             .callback(cb ->
             {
-                for (final int row : order)
+                for (int i = 0; i < order.length; i++)
                 {
+                    checkDeadline(i);
+                    final int row = order[i];
                     cb.call(pids.beats(row), pidLabels[row]);
                 }
             }).build());
@@ -203,8 +291,10 @@ public final class VartaMetrics
             .help("Stalls raised per pid.").labelNames("pid")
             .callback(cb ->
             {
-                for (final int row : order)
+                for (int i = 0; i < order.length; i++)
                 {
+                    checkDeadline(i);
+                    final int row = order[i];
                     cb.call(pids.stalls(row), pidLabels[row]);
                 }
             }).build());
@@ -212,8 +302,10 @@ public final class VartaMetrics
             .help("Last status per pid: 0 ok, 1 degraded, 2 critical, 3 stalled.").labelNames("pid")
             .callback(cb ->
             {
-                for (final int row : order)
+                for (int i = 0; i < order.length; i++)
                 {
+                    checkDeadline(i);
+                    final int row = order[i];
                     cb.call(pids.status(row), pidLabels[row]);
                 }
             }).build());
@@ -322,7 +414,17 @@ public final class VartaMetrics
             () -> (in.monotonicNanos().getAsLong() - in.startNanos()) / 1e9);
         gauge("varta_watch_last_poll_loop_timestamp_seconds", "Unix time of the latest observer loop iteration.",
             this::lastLoopUnixSeconds);
-        gauge("varta_watch_pids_tracked", "Number of per-pid rows in this exposition.", () -> pids.count());
+        gauge("varta_watch_pids_tracked",
+            "Pids the tracker holds: per-pid rows in this exposition plus varta_prom_pid_series_omitted.",
+            () -> pids.tracked());
+        gauge("varta_prom_pid_series_omitted",
+            "Tracked pids without per-pid rows in this exposition (over --prom-pid-series-max, or ?pids=0).",
+            () -> pids.tracked() - renderedRows);
+        gauge("varta_prom_pid_series_max", "Configured cap on pids with per-pid rows (--prom-pid-series-max).",
+            () -> in.pidSeriesMax());
+        counter("varta_prom_render_deadline_exceeded_total",
+            "/metrics requests answered 503 because no body was ready before the render deadline.",
+            endpoint::renderDeadlineExceeded);
     }
 
     private void registerRing()

@@ -130,6 +130,15 @@ public final class Observer implements AutoCloseable
         return loop.pidSnapshots().request(receiver::wakeConsumer, timeoutNanos);
     }
 
+    /**
+     * Any thread (scrapes): as {@link #pidSnapshot(long)}, with at most {@code maxRows} rows: currently stalled
+     * pids first (most recent stall first), then others in slot order ({@link PidSnapshotPublisher}).
+     */
+    public PidSnapshot pidSnapshot(final long timeoutNanos, final int maxRows)
+    {
+        return loop.pidSnapshots().request(receiver::wakeConsumer, timeoutNanos, maxRows);
+    }
+
     /** Any thread: ring capacity in records. */
     public int ringCapacity()
     {

@@ -1,9 +1,14 @@
 package io.varta.watch.observer;
 
 /**
- * A copy of the per-pid exporter rows ({@code pid, beats, stalls, status}) of every tracked pid, taken by the
- * observer thread and handed to scrapes, so the HTTP side never reads tracker state. Rows are in slot order (the
- * text writer orders the rendered rows by label).
+ * A copy of the per-pid exporter rows ({@code pid, beats, stalls, status}) taken by the observer thread and
+ * handed to scrapes, so the HTTP side never reads tracker state.
+ *
+ * <p>A snapshot may hold fewer rows than the tracker had pids ({@link #tracked()}): a scrape can ask for at
+ * most N rows ({@link PidSnapshotPublisher#request(Runnable, long, int)}); {@link #omitted()} says how many
+ * were left out. A snapshot with a row for every tracked pid is in slot order; one with rows left out has the
+ * currently stalled pids first, then the others (see {@link PidSnapshotPublisher}). The text writer orders the
+ * rendered rows by label either way.
  *
  * <p>Immutable once published (the arrays are never written after construction); any thread.
  */
@@ -17,9 +22,12 @@ public final class PidSnapshot
     private final long[] stalls;
     private final byte[] status;
     private final int count;
+    private final int tracked;
     private final long sequence;
 
     /**
+     * A snapshot with a row for every tracked pid ({@code tracked == count}).
+     *
      * @param pids unsigned 32-bit pids
      * @param beats accepted beats per row
      * @param stalls stalls per row
@@ -30,11 +38,31 @@ public final class PidSnapshot
     public PidSnapshot(final long[] pids, final long[] beats, final long[] stalls, final byte[] status,
         final int count, final long sequence)
     {
+        this(pids, beats, stalls, status, count, count, sequence);
+    }
+
+    /**
+     * @param pids unsigned 32-bit pids
+     * @param beats accepted beats per row
+     * @param stalls stalls per row
+     * @param status last status per row (0 ok, 1 degraded, 2 critical, 3 stalled)
+     * @param count rows used (arrays may be longer)
+     * @param tracked pids the tracker held when the rows were copied ({@code >= count})
+     * @param sequence publication number (0 for {@link #EMPTY})
+     */
+    public PidSnapshot(final long[] pids, final long[] beats, final long[] stalls, final byte[] status,
+        final int count, final int tracked, final long sequence)
+    {
+        if (tracked < count)
+        {
+            throw new IllegalArgumentException("tracked " + tracked + " < rows " + count);
+        }
         this.pids = pids;
         this.beats = beats;
         this.stalls = stalls;
         this.status = status;
         this.count = count;
+        this.tracked = tracked;
         this.sequence = sequence;
     }
 
@@ -42,6 +70,18 @@ public final class PidSnapshot
     public int count()
     {
         return count;
+    }
+
+    /** @return pids the tracker held when this copy was taken (rows plus {@link #omitted()}) */
+    public int tracked()
+    {
+        return tracked;
+    }
+
+    /** @return tracked pids without a row in this snapshot */
+    public int omitted()
+    {
+        return tracked - count;
     }
 
     /** @return publication number; a newer snapshot has a larger one */

@@ -441,6 +441,28 @@ class CommandLineParserTest
     }
 
     @Test
+    void promPidSeriesMaxDefaultsAboveTheReferenceRangeAndAcceptsZeroToTheLargestTracker() throws Exception
+    {
+        assertEquals(16_384, parseOk(BASE).promPidSeriesMax());
+        assertEquals(0, parseOk(withBase("--prom-pid-series-max", "0")).promPidSeriesMax());
+        assertEquals(4_194_304, parseOk(withBase("--prom-pid-series-max", "+4194304")).promPidSeriesMax());
+    }
+
+    @Test
+    void promPidSeriesMaxErrorsNameTheFlag()
+    {
+        assertEquals("--prom-pid-series-max: 4194305 is outside the accepted range [0, 4194304]",
+            error(withBase("--prom-pid-series-max", "4194305")));
+        assertEquals("--prom-pid-series-max: 18446744073709551615 is outside the accepted range [0, 4194304]",
+            error(withBase("--prom-pid-series-max", "18446744073709551615")));
+        assertEquals("--prom-pid-series-max: not a valid unsigned integer: \"-1\"",
+            error(withBase("--prom-pid-series-max", "-1")));
+        assertEquals("--prom-pid-series-max: not a valid unsigned integer: \"16k\"",
+            error(withBase("--prom-pid-series-max", "16k")));
+        assertEquals("--prom-pid-series-max requires a value", error(withBase("--prom-pid-series-max")));
+    }
+
+    @Test
     void scrapeBudgetIsRangeChecked()
     {
         assertEquals("--scrape-budget-ms: 49 is outside the accepted range [50, 60000] ms",

@@ -24,9 +24,22 @@ public final class Scrape
         this.raw = raw;
     }
 
-    /** Sends {@code method path} with an optional {@code Authorization} value; reads until the server closes. */
+    /** Sends {@code method /metrics} with an optional {@code Authorization} value; reads until the server closes. */
     public static Scrape request(final String hostPort, final String method, final String authorization)
         throws IOException
+    {
+        return request(hostPort, method, "/metrics", authorization);
+    }
+
+    /** GET {@code path} (e.g. {@code /metrics?pids=0}) with {@code Bearer <token>}. */
+    public static Scrape get(final String hostPort, final String token, final String path) throws IOException
+    {
+        return request(hostPort, "GET", path, "Bearer " + token);
+    }
+
+    /** Sends {@code method path} with an optional {@code Authorization} value; reads until the server closes. */
+    public static Scrape request(final String hostPort, final String method, final String path,
+        final String authorization) throws IOException
     {
         final int colon = hostPort.lastIndexOf(':');
         try (Socket socket = new Socket())
@@ -34,7 +47,7 @@ public final class Scrape
             socket.connect(new InetSocketAddress(hostPort.substring(0, colon),
                 Integer.parseInt(hostPort.substring(colon + 1))), 5_000);
             socket.setSoTimeout(10_000);
-            final StringBuilder request = new StringBuilder(method).append(" /metrics HTTP/1.0\r\n");
+            final StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.0\r\n");
             if (null != authorization)
             {
                 request.append("Authorization: ").append(authorization).append("\r\n");
