@@ -60,9 +60,9 @@ public class ObserverLoopBenchmark
             .rateLimits(0, 0, 0)
             .namespacePolicy(true, false)
             .build();
-        loop = new ObserverLoop(config, ring, timeout -> ring.available() > 0, new ObserverEvents()
+        loop = new ObserverLoop(config, ring, timeout -> ring.available() > 0, System::nanoTime, new ObserverEvents()
         {
-        }, new IngestCounters(), ObserverClock.monotonic(), 0);
+        }, new IngestCounters(), ObserverClock.monotonic(), 0, new String[0]);
         nonce = 1;
         for (int introduced = 0; introduced < pids; )
         {

@@ -78,7 +78,7 @@ public final class RingStallLatencyHarness
                 LockSupport.parkNanos(timeout);
             }
             return ring.available() > 0;
-        }, sink, counters, clock, 0);
+        }, System::nanoTime, sink, counters, clock, 0, new String[0]);
         observerThread[0] = new Thread(loop, "observer");
         observerThread[0].start();
 

@@ -7,8 +7,10 @@ import java.util.Locale;
 
 /**
  * The one line logged at shutdown that says where every datagram went:
- * {@code ingest: datagrams=N first_recv_ns=A last_recv_ns=B beats=N stalls=N accounted=N <outcome>=N ...}, with
- * every non-zero outcome counter after {@code accounted}. {@code bench/ingest.sh} parses it.
+ * {@code ingest: datagrams=N first_recv_ns=A last_recv_ns=B beats=N stalls=N accounted=N read=N <outcome>=N ...},
+ * with every non-zero outcome counter after {@code read}: {@code datagrams} is what the observer thread handled,
+ * {@code accounted} the sum of the outcomes, {@code read} the native receiver's own count of datagrams it read;
+ * after a clean stop all three are equal. {@code bench/ingest.sh} parses it.
  *
  * <p>Stateless; any thread (the counters are published values).
  */
@@ -31,7 +33,8 @@ final class IngestSummary
             .append(" last_recv_ns=").append(counters.lastRecvNanos())
             .append(" beats=").append(counters.get(IngestCounter.BEATS))
             .append(" stalls=").append(counters.get(IngestCounter.STALLS))
-            .append(" accounted=").append(counters.outcomesTotal());
+            .append(" accounted=").append(counters.outcomesTotal())
+            .append(" read=").append(counters.get(IngestCounter.DATAGRAMS_READ));
         for (final IngestCounter counter : IngestCounter.values())
         {
             if (counter.isDatagramOutcome() && IngestCounter.BEATS != counter && counters.get(counter) > 0)

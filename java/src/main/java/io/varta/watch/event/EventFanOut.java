@@ -90,6 +90,15 @@ public final class EventFanOut implements ObserverEvents
     }
 
     @Override
+    public void onStopping(final long nowNanos)
+    {
+        for (final ObserverEvents sink : sinks)
+        {
+            sink.onStopping(nowNanos);
+        }
+    }
+
+    @Override
     public void onShutdown(final long nowNanos)
     {
         for (final ObserverEvents sink : sinks)

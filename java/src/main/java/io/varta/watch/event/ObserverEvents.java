@@ -62,6 +62,15 @@ public interface ObserverEvents
     {
     }
 
+    /**
+     * Called once on the observer thread when a stop was requested, before the loop accounts for every record
+     * already received: a sink may relax per-event durability work here (the export file defers its periodic
+     * fdatasync to {@link #onShutdown}, which still makes everything durable).
+     */
+    default void onStopping(final long nowNanos)
+    {
+    }
+
     /** Called once on the observer thread when the loop ends: write what is queued and make it durable. */
     default void onShutdown(final long nowNanos)
     {

@@ -72,6 +72,12 @@ public final class FileExportSink implements ObserverEvents
     }
 
     @Override
+    public void onStopping(final long nowNanos)
+    {
+        exporter.deferPeriodicSync();
+    }
+
+    @Override
     public void onShutdown(final long nowNanos)
     {
         exporter.flushAndSync();

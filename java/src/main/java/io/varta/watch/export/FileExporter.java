@@ -308,6 +308,19 @@ public final class FileExporter implements AutoCloseable
     }
 
     /**
+     * Stops the per-{@code --export-file-sync-every} fdatasync until {@link #flushAndSync()} at shutdown, which
+     * makes every line durable at once: the observer's final drain may hand over thousands of lines, which must
+     * not cost one fdatasync each and overrun the shutdown grace period. Observer thread.
+     */
+    public void deferPeriodicSync()
+    {
+        if (!closed)
+        {
+            file.deferPeriodicSync();
+        }
+    }
+
+    /**
      * Writes buffered lines and {@code fdatasync}s the file, for clean shutdown. Errors are logged, not
      * thrown. Observer thread.
      */

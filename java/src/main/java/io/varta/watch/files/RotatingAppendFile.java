@@ -133,6 +133,7 @@ public final class RotatingAppendFile implements AutoCloseable
     /** The current record lost bytes to a failed write: the rest of it is discarded. */
     private boolean dropping;
     private long sinceSync;
+    private boolean periodicSyncDeferred;
     private boolean recreatePending;
     private boolean inNewGenerationHook;
     private boolean closed;
@@ -266,6 +267,16 @@ public final class RotatingAppendFile implements AutoCloseable
     }
 
     /**
+     * Stops the per-{@code syncEvery} fdatasync until {@link #close()}, which still syncs everything: for a final
+     * burst of records (the observer accounting for every datagram it received before it stops) that must not
+     * cost one fdatasync each. Owner thread.
+     */
+    public void deferPeriodicSync()
+    {
+        periodicSyncDeferred = true;
+    }
+
+    /**
      * Ends the current record; its last byte, just put, must be {@code \n}. Then syncs every {@code syncEvery}
      * records and rotates when the size is reached. Owner thread.
      */
@@ -289,7 +300,7 @@ public final class RotatingAppendFile implements AutoCloseable
             throw new IllegalStateException("a record must end with \\n");
         }
         records++;
-        if (options.syncEvery > 0 && ++sinceSync >= options.syncEvery)
+        if (options.syncEvery > 0 && ++sinceSync >= options.syncEvery && !periodicSyncDeferred)
         {
             flushAndSync();
         }

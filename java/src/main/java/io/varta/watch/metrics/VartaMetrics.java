@@ -434,6 +434,14 @@ public final class VartaMetrics
         gauge("varta_ring_occupancy_high_water_records",
             "Most records the observer thread found waiting in the ring at the start of a drain.",
             () -> get(IngestCounter.RING_OCCUPANCY_HIGH_WATER));
+        counter("varta_receiver_datagrams_read_total",
+            "Datagrams the native receiver read from its sockets (its own count; equals the handled and accounted"
+                + " counts at rest).", () -> get(IngestCounter.DATAGRAMS_READ));
+        counter("varta_observer_datagrams_total", "Datagrams the observer thread handled (one ring record each).",
+            () -> get(IngestCounter.DATAGRAMS));
+        counter("varta_observer_datagrams_accounted_total",
+            "Datagrams that ended in exactly one outcome counter (beat, rejection of a kind, rate limit, ...).",
+            () -> in.counters().outcomesTotal());
         counter("varta_ring_full_stalls_total",
             "Times the native receiver found the ring full and paused reading its socket (the kernel queue holds"
                 + " the datagrams meanwhile).", in.ringFullStalls());

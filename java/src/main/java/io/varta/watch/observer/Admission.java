@@ -8,6 +8,7 @@ import io.varta.watch.nativeio.RingRecord;
 import io.varta.watch.tracker.BeatOrigin;
 import io.varta.watch.tracker.BeatOutcome;
 import io.varta.watch.tracker.PidIndex;
+import io.varta.watch.tracker.PidMax;
 import io.varta.watch.tracker.ProcessIdentity;
 import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.tracker.RejectBudget;
@@ -17,11 +18,14 @@ import io.varta.watch.tracker.Tracker;
  * The per-record rules: turns each ring record into exactly one counted outcome, in the reference's order.
  * <ol>
  *   <li>record kind: an I/O error is counted apart (it is not a datagram); decode errors, wrong lengths,
- *       missing credentials, foreign uids and truncated control data are rejections;</li>
- *   <li>a decoded frame: the frame pid must equal the kernel-verified sender pid;</li>
+ *       missing credentials, foreign uids, truncated control data and secure-UDP refusals (authentication,
+ *       replay, full sender table) are rejections;</li>
+ *   <li>a decoded frame: with kernel credentials (UDS) the frame pid must equal the verified sender pid;
+ *       without (UDP) it must not exceed {@code pid_max};</li>
  *   <li>per-pid and global rate limits ({@link RateLimiter});</li>
- *   <li>a pid seen for the first time: its {@code /proc} identity (start time, pid namespace); a sender in
- *       another pid namespace is refused unless allowed;</li>
+ *   <li>a kernel-attested pid seen for the first time: its {@code /proc} identity (start time, pid namespace); a
+ *       sender in another pid namespace is refused unless allowed (a network agent's pid names no local
+ *       process, so {@code /proc} is never read for it);</li>
  *   <li>the tracker's rules (nonces, origin, capacity); an out-of-order frame from a known pid re-reads
  *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1.</li>
  * </ol>
@@ -30,8 +34,14 @@ import io.varta.watch.tracker.Tracker;
  * like good ones and one misbehaving process cannot spend the tokens healthy agents need. {@code /proc} is never read per frame
  * of a known pid.
  *
+ * <p><b>Time.</b> Each record is handled at its own arrival time: the kernel's receive timestamp the native
+ * receiver stamped on it ({@code recv_ns}, CLOCK_MONOTONIC), converted to observer time. So a beat the agent
+ * sent on time is judged by when it arrived, not by when a lagging observer thread got to it: rate limits,
+ * the last-beat time that stall deadlines count from, and the export line all use it.
+ *
  * <pre>{@code
- * admission.beginBatch(clock.nowNanos());
+ * long now = clock.nowNanos();
+ * admission.beginBatch(now, now - System.nanoTime());
  * ring.drain(admission, 1024);
  * }</pre>
  *
@@ -46,6 +56,8 @@ final class Admission implements RecordHandler
     private final Tracker tracker;
     private final RateLimiter rateLimiter;
     private final RejectBudget rejectBudget = new RejectBudget();
+    private final PidMax pidMax;
+    private final String[] listenerNames;
     private final ProcessIdentity identity;
     private final ObserverEvents events;
     private final IngestCounters counters;
@@ -54,7 +66,10 @@ final class Admission implements RecordHandler
     private final boolean strictNamespaceCheck;
     private final long observerUid;
 
-    private long nowNanos;
+    private long batchNanos;
+    private long monotonicToObserver;
+    /** Observer time of the record being handled: its arrival time. */
+    private long recordNanos;
     private long batchFirstRecvNanos;
     private long batchLastRecvNanos;
     private String fatalError;
@@ -68,10 +83,15 @@ final class Admission implements RecordHandler
      * @param events      where reported outcomes go
      * @param counters    where every outcome is counted
      * @param observerUid this process's real uid (for the uid-mismatch message)
+     * @param listenerNames a name per listener index of the records (for messages)
+     * @param pidMax       the kernel's pid_max, for frames without kernel pid verification
      */
     Admission(final TrackingConfig config, final Tracker tracker, final ProcessIdentity identity,
-        final ObserverEvents events, final IngestCounters counters, final long observerUid)
+        final ObserverEvents events, final IngestCounters counters, final long observerUid,
+        final String[] listenerNames, final PidMax pidMax)
     {
+        this.listenerNames = listenerNames.clone();
+        this.pidMax = pidMax;
         this.tracker = tracker;
         this.rateLimiter = new RateLimiter(tracker, config.maxBeatRate(), config.globalBeatRate(),
             config.globalBeatBurst());
@@ -85,20 +105,24 @@ final class Admission implements RecordHandler
     }
 
     /**
-     * Starts a batch: the records that follow are handled at observer time {@code nowNanos}. Observer thread.
+     * Starts a batch. Observer thread.
      *
-     * @param nowNanos observer time
+     * @param batchStartNanos     observer time now (no record of the batch is later than this)
+     * @param monotonicToObserver observer time minus CLOCK_MONOTONIC, sampled now: converts a record's
+     *                            {@code recv_ns} to observer time
      */
-    void beginBatch(final long nowNanos)
+    void beginBatch(final long batchStartNanos, final long monotonicToObserver)
     {
-        this.nowNanos = nowNanos;
+        this.batchNanos = batchStartNanos;
+        this.recordNanos = batchStartNanos;
+        this.monotonicToObserver = monotonicToObserver;
         this.batchFirstRecvNanos = 0;
     }
 
     /** @return observer time of the record being handled (for events raised while handling it); observer thread */
     long eventNanos()
     {
-        return nowNanos;
+        return recordNanos;
     }
 
     /** @return CLOCK_MONOTONIC receive time of the batch's first datagram, 0 if none yet; observer thread */
@@ -122,6 +146,11 @@ final class Admission implements RecordHandler
         return fatalError;
     }
 
+    private String listenerName(final int listener)
+    {
+        return listener < listenerNames.length ? listenerNames[listener] : "listener " + listener;
+    }
+
     /**
      * @param peerNsInode a sender's pid-namespace inode, or {@link ProcessIdentity#UNKNOWN}
      * @return true when it is known and differs from ours (or ours is unknown); observer thread
@@ -139,11 +168,15 @@ final class Admission implements RecordHandler
     @Override
     public void onRecord(final RingRecord record)
     {
+        final long recv = record.recvNanos();
+        // a datagram that arrived before the observer clock started (between bind and start) counts from 0
+        recordNanos = 0 == recv ? batchNanos : Math.max(0, Math.min(batchNanos, recv + monotonicToObserver));
         final int kind = record.kind();
         if (RingDescriptor.KIND_IO_ERROR == kind)
         {
             counters.increment(IngestCounter.IO_ERRORS);
-            events.onIoError(nowNanos, "uds receive failed: errno " + record.detailA());
+            events.onIoError(recordNanos, "receive failed on " + listenerName(record.listener()) + ": errno "
+                + record.detailA());
             return;
         }
         counters.increment(IngestCounter.DATAGRAMS);
@@ -161,7 +194,7 @@ final class Admission implements RecordHandler
             case RingDescriptor.KIND_DECODE_ERROR:
                 if (countRejected(IngestCounter.ofDecodeError(record.decodeErrorCode()), record.peerPid()))
                 {
-                    events.onDecodeError(nowNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
+                    events.onDecodeError(recordNanos, record.decodeErrorCode(), record.detailA(), record.detailB());
                 }
                 break;
             case RingDescriptor.KIND_WRONG_LENGTH:
@@ -170,21 +203,30 @@ final class Admission implements RecordHandler
             case RingDescriptor.KIND_NO_CREDENTIALS:
                 if (countRejected(IngestCounter.NO_CREDENTIALS, UNVERIFIED))
                 {
-                    events.onIoError(nowNanos, "kernel did not attach peer credentials");
+                    events.onIoError(recordNanos, "kernel did not attach peer credentials");
                 }
                 break;
             case RingDescriptor.KIND_UID_MISMATCH:
                 if (countRejected(IngestCounter.UID_MISMATCH, record.peerPid()))
                 {
-                    events.onIoError(nowNanos, "peer credential UID mismatch: kernel reports uid "
+                    events.onIoError(recordNanos, "peer credential UID mismatch: kernel reports uid "
                         + record.peerUid() + ", expected uid " + observerUid);
                 }
                 break;
             case RingDescriptor.KIND_CTRUNC:
                 if (countRejected(IngestCounter.CONTROL_TRUNCATED, UNVERIFIED))
                 {
-                    events.onControlTruncated(nowNanos, "control message truncated (MSG_CTRUNC)");
+                    events.onControlTruncated(recordNanos, "control message truncated (MSG_CTRUNC)");
                 }
+                break;
+            case RingDescriptor.KIND_DECRYPT_FAILED:
+                counters.increment(IngestCounter.DECRYPT_FAILED);
+                break;
+            case RingDescriptor.KIND_REPLAY_REFUSED:
+                counters.increment(IngestCounter.REPLAY_REFUSED);
+                break;
+            case RingDescriptor.KIND_SENDER_TABLE_FULL:
+                counters.increment(IngestCounter.SENDER_TABLE_FULL);
                 break;
             default:
                 throw new IllegalStateException("unknown ring record kind " + kind);
@@ -194,17 +236,23 @@ final class Admission implements RecordHandler
     private void onFrame(final RingRecord record)
     {
         final long pid = record.framePid();
-        if (pid != Integer.toUnsignedLong(record.peerPid()))
+        final int origin = record.origin();
+        final boolean kernelAttested = BeatOrigin.KERNEL_ATTESTED == origin;
+        if (kernelAttested && pid != Integer.toUnsignedLong(record.peerPid()))
         {
             if (countRejected(IngestCounter.AUTH_FAILURES, record.peerPid()))
             {
-                events.onMismatch(nowNanos, pid, MismatchReason.AUTH_FAILURE);
+                events.onMismatch(recordNanos, pid, MismatchReason.AUTH_FAILURE);
             }
             return;
         }
-        final int origin = BeatOrigin.KERNEL_ATTESTED;
+        if (!kernelAttested && pid > pidMax.get(recordNanos))
+        {
+            countRejected(IngestCounter.PID_ABOVE_MAX, UNVERIFIED); // dropped silently, as the reference does
+            return;
+        }
         final long nonce = record.nonce();
-        final int admission = rateLimiter.admit(pid, Tracker.NONCE_TERMINAL == nonce, origin, nowNanos);
+        final int admission = rateLimiter.admit(pid, Tracker.NONCE_TERMINAL == nonce, origin, recordNanos);
         if (RateLimiter.ADMITTED != admission)
         {
             counters.increment(RateLimiter.PER_PID == admission
@@ -216,7 +264,12 @@ final class Admission implements RecordHandler
         final boolean firstSeen = PidIndex.MISSING == slot;
         long startTime = ProcessIdentity.NOT_READ; // a known pid keeps its pinned identity: no /proc read
         long nsInode = ProcessIdentity.NOT_READ;
-        if (firstSeen)
+        if (!kernelAttested)
+        {
+            startTime = ProcessIdentity.UNKNOWN; // a remote agent's pid names no local process
+            nsInode = ProcessIdentity.UNKNOWN;
+        }
+        else if (firstSeen)
         {
             identity.read(pid);
             startTime = identity.startTime();
@@ -227,15 +280,15 @@ final class Admission implements RecordHandler
                 return;
             }
         }
-        int outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos, origin, startTime,
+        int outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, recordNanos, origin, startTime,
             nsInode);
-        if (!firstSeen && isOutOfOrder(outcome))
+        if (kernelAttested && !firstSeen && isOutOfOrder(outcome))
         {
             // A restarted process that reuses the pid begins again at nonce 1: check its start time.
             identity.read(pid);
             if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != tracker.startTime(slot))
             {
-                outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, nowNanos, origin,
+                outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, recordNanos, origin,
                     identity.startTime(), identity.nsInode());
             }
         }
@@ -253,7 +306,7 @@ final class Admission implements RecordHandler
         if (BeatOutcome.isAccepted(outcome))
         {
             counters.increment(IngestCounter.BEATS);
-            events.onBeat(nowNanos, pid, record.nonce(), record.status(), record.payload());
+            events.onBeat(recordNanos, pid, record.nonce(), record.status(), record.payload());
             return;
         }
         switch (BeatOutcome.code(outcome))
@@ -267,7 +320,7 @@ final class Admission implements RecordHandler
             case BeatOutcome.ORIGIN_CONFLICT:
                 if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid()))
                 {
-                    events.onMismatch(nowNanos, pid, MismatchReason.ORIGIN_CONFLICT);
+                    events.onMismatch(recordNanos, pid, MismatchReason.ORIGIN_CONFLICT);
                 }
                 break;
             default:
@@ -281,7 +334,7 @@ final class Admission implements RecordHandler
     {
         if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid))
         {
-            events.onMismatch(nowNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
+            events.onMismatch(recordNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
         }
         if (strictNamespaceCheck && null == fatalError)
         {
@@ -305,12 +358,12 @@ final class Admission implements RecordHandler
     private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
     {
         if (UNVERIFIED != verifiedSenderPid
-            && RejectBudget.EXHAUSTED == rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), nowNanos))
+            && RejectBudget.EXHAUSTED == rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), recordNanos))
         {
             counters.increment(IngestCounter.RATE_LIMITED_SENDER);
             return false;
         }
-        if (rateLimiter.chargeRejected(nowNanos))
+        if (rateLimiter.chargeRejected(recordNanos))
         {
             counters.increment(outcome);
             return true;

@@ -9,6 +9,12 @@ public enum IngestCounter
 {
     /** Datagrams read from the socket (one ring record each, I/O error records excluded). */
     DATAGRAMS(false),
+    /**
+     * Datagrams the native receiver read from its sockets, by its own count (published each loop iteration): at
+     * rest {@code DATAGRAMS_READ = DATAGRAMS = sum of the outcomes}; in flight it may run ahead by what the ring
+     * holds.
+     */
+    DATAGRAMS_READ(false),
     /** Valid frames accepted by the tracker (a {@code beat} event each). */
     BEATS(true),
     /** Valid frames whose nonce (or terminal timestamp) did not advance: dropped without an event. */
@@ -46,6 +52,14 @@ public enum IngestCounter
     CONTROL_TRUNCATED(true),
     /** Frame pid differs from the kernel-verified sender pid ({@code varta_frame_auth_failures_total}). */
     AUTH_FAILURES(true),
+    /** Frames without kernel pid verification (UDP) claiming a pid above {@code pid_max}: dropped silently. */
+    PID_ABOVE_MAX(true),
+    /** Secure-UDP datagrams no loaded key could authenticate: dropped without an event. */
+    DECRYPT_FAILED(true),
+    /** Secure-UDP datagrams refused by the replay rules (old counter, stale prefix): dropped without an event. */
+    REPLAY_REFUSED(true),
+    /** Secure-UDP datagrams from a new sender while the replay table was full: dropped, fail closed. */
+    SENDER_TABLE_FULL(true),
     /** recvmmsg failures (not datagrams). */
     IO_ERRORS(false),
     /** Observer loop iterations that drained at least one record. */

@@ -97,13 +97,14 @@ public final class Observer implements AutoCloseable
     {
         try
         {
+            final ObserverClock clock = config.boottimeClock()
+                ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
             final Ring ring = new Ring(config.ringCapacity());
             final Receiver receiver = Receiver.start(listeners, ring);
             final IngestCounters counters = new IngestCounters();
-            final ObserverClock clock = config.boottimeClock()
-                ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
-            final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords, events, counters, clock,
-                currentUid());
+            final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords,
+                receiver::drainedThroughNanos, events, counters, clock, currentUid(),
+                listeners.stream().map(Listener::description).toArray(String[]::new));
             final Observer observer = new Observer(List.copyOf(listeners), receiver, loop, counters, onSelfStop, ring);
             observer.observerThread.start();
             return observer;

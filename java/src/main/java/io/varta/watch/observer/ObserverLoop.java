@@ -6,6 +6,7 @@ import io.varta.watch.ingress.Receiver;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.ThreadScheduling;
 import io.varta.watch.tracker.ObserverClock;
+import io.varta.watch.tracker.PidMax;
 import io.varta.watch.tracker.ProcessIdentity;
 import io.varta.watch.tracker.Tracker;
 import io.varta.watch.tracker.TrackerCounter;
@@ -13,6 +14,7 @@ import io.varta.watch.tracker.TrackerListener;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * The observer thread's loop: drain the ring in batches through {@link Admission} (which turns each record
@@ -28,9 +30,16 @@ public final class ObserverLoop implements Runnable, TrackerListener
     static final int BATCH_LIMIT = 1024;
     /** Longest sleep with nothing armed: bounds how late a missed wake-up could be noticed. */
     private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How soon the loop asks again whether the receiver has read everything queued before a due deadline, when
+     * it had not (a starved receiver): a held verdict is re-examined at least this often.
+     */
+    static final long HELD_VERDICT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Ring ring;
     private final LongPredicate awaitRecords;
+    private final LongSupplier drainedThrough;
+    private final LongSupplier monotonic;
     private final ObserverEvents events;
     private final IngestCounters counters;
     private final ObserverClock clock;
@@ -45,6 +54,10 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private volatile boolean stopRequested;
     private volatile String fatalError;
     private long nowNanos;
+    /** Observer time minus CLOCK_MONOTONIC, sampled at the start of the latest batch. */
+    private long monotonicToObserver;
+    /** A stall deadline is due but the receiver has not yet read everything queued before it. */
+    private boolean verdictHeld;
 
     /**
      * Any thread may construct; {@link #run()} then belongs to one observer thread.
@@ -54,17 +67,33 @@ public final class ObserverLoop implements Runnable, TrackerListener
      *     {@link io.varta.watch.nativeio.RingWriter})
      * @param awaitRecords sleeps up to the given nanoseconds or until records arrive (normally
      *     {@link Receiver#awaitRecords}); must return at once after the producer stopped
+     * @param drainedThrough a CLOCK_MONOTONIC time T such that every datagram queued before T has been
+     *     published into the ring (normally {@link Receiver#drainedThroughNanos}; {@code System::nanoTime} for a
+     *     producer that writes the ring directly)
      * @param events where outcomes go
      * @param counters published counters
      * @param clock observer time
      * @param observerUid this process's uid (for messages)
+     * @param listenerNames a name per listener index of the records (for messages)
      */
     public ObserverLoop(final TrackingConfig config, final Ring ring, final LongPredicate awaitRecords,
-        final ObserverEvents events, final IngestCounters counters, final ObserverClock clock,
-        final long observerUid)
+        final LongSupplier drainedThrough, final ObserverEvents events, final IngestCounters counters,
+        final ObserverClock clock, final long observerUid, final String[] listenerNames)
     {
+        this(config, ring, awaitRecords, drainedThrough, events, counters, clock, observerUid, listenerNames,
+            System::nanoTime);
+    }
+
+    /** As the public constructor, with the CLOCK_MONOTONIC source the ring's times are on (tests drive it). */
+    ObserverLoop(final TrackingConfig config, final Ring ring, final LongPredicate awaitRecords,
+        final LongSupplier drainedThrough, final ObserverEvents events, final IngestCounters counters,
+        final ObserverClock clock, final long observerUid, final String[] listenerNames,
+        final LongSupplier monotonic)
+    {
+        this.monotonic = monotonic;
         this.ring = ring;
         this.awaitRecords = awaitRecords;
+        this.drainedThrough = drainedThrough;
         this.events = events;
         this.counters = counters;
         this.clock = clock;
@@ -72,7 +101,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
             config.evictionPolicy(), config.evictionScanWindow(), this);
         final ProcessIdentity identity = new ProcessIdentity();
         this.tracker.setStartTimeProbe(identity.startTimeProbe());
-        this.admission = new Admission(config, tracker, identity, events, counters, observerUid);
+        this.admission = new Admission(config, tracker, identity, events, counters, observerUid, listenerNames,
+            new PidMax(clock.nowNanos()));
         this.iterationBudgetNanos = TimeUnit.MILLISECONDS.toNanos(config.iterationBudgetMillis());
     }
 
@@ -113,24 +143,67 @@ public final class ObserverLoop implements Runnable, TrackerListener
         ThreadScheduling.setTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
         while (!stopRequested)
         {
-            final long started = System.nanoTime();
-            final int drained = drainOnce();
-            tracker.pollStalls(nowNanos);
-            publishTrackerState();
-            pidSnapshots.publishIfRequested(tracker);
-            endIteration(started);
-            if (0 == drained)
+            if (0 == iterate())
             {
                 sleepUntilNextDeadline();
             }
         }
+        events.onStopping(clock.nowNanos());
         while (drainOnce() > 0)
         {
             // every record the (stopped) receiver published is accounted for before shutdown
         }
-        tracker.pollStalls(nowNanos);
+        tracker.pollStalls(stallHorizon());
         publishTrackerState();
         events.onShutdown(clock.nowNanos());
+    }
+
+    /**
+     * One loop iteration without the sleep: drain a batch, judge due stalls, publish state. Observer thread.
+     *
+     * @return records drained by the first batch
+     */
+    int iterate()
+    {
+        final long started = System.nanoTime();
+        final int drained = drainOnce();
+        tracker.pollStalls(stallHorizon());
+        publishTrackerState();
+        pidSnapshots.publishIfRequested(tracker);
+        endIteration(started);
+        return drained;
+    }
+
+    /**
+     * The observer time up to which stall deadlines may be judged now: a stall for deadline D is declared only
+     * once every datagram the kernel queued before D has been read and handled, so a lagging receiver delays a
+     * verdict instead of inventing one. When a deadline is due this asks the receiver how far it has read
+     * ({@code drainedThrough}), drains what it published up to then, and returns the earlier of now and that
+     * time; otherwise (nothing due) now. Observer thread.
+     */
+    private long stallHorizon()
+    {
+        final long now = nowNanos;
+        verdictHeld = false;
+        final long due = tracker.nextDeadlineNanos();
+        if (due > now)
+        {
+            return now;
+        }
+        final long drainedThroughMonotonic = drainedThrough.getAsLong();
+        long published = ring.available(); // includes every record for a datagram queued before that time
+        while (published > 0)
+        {
+            final int drained = drainOnce();
+            if (0 == drained)
+            {
+                break;
+            }
+            published -= drained;
+        }
+        final long horizon = Math.min(now, drainedThroughMonotonic + monotonicToObserver);
+        verdictHeld = horizon < due;
+        return horizon;
     }
 
     /** Observer thread: one histogram observation and the budget check per iteration; allocates nothing. */
@@ -149,7 +222,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private void sleepUntilNextDeadline()
     {
         final long deadline = tracker.nextDeadlineNanos();
-        final long timeout = Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
+        final long timeout = verdictHeld ? HELD_VERDICT_RETRY_NANOS
+            : Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)
         {
@@ -167,7 +241,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     public int drainOnce()
     {
         nowNanos = clock.nowNanos();
-        admission.beginBatch(nowNanos);
+        monotonicToObserver = nowNanos - monotonic.getAsLong();
+        admission.beginBatch(nowNanos, monotonicToObserver);
         final long waiting = ring.available();
         if (waiting > ringHighWater)
         {
@@ -223,5 +298,6 @@ public final class ObserverLoop implements Runnable, TrackerListener
         counters.set(IngestCounter.CLOCK_REGRESSIONS, clock.regressions());
         counters.set(IngestCounter.CLOCK_FORWARD_JUMPS, clock.forwardJumps());
         counters.set(IngestCounter.PIDS_TRACKED, tracker.size());
+        counters.set(IngestCounter.DATAGRAMS_READ, ring.datagramsRead());
     }
 }

@@ -93,4 +93,36 @@ class ShutdownIT
             assertEquals(2L, summary.get("accounted"));
         }
     }
+
+    @Test
+    void sigtermUnderLoadWithASlowExportAccountsForEveryDatagramTheReceiverRead() throws Exception
+    {
+        final Path socket = dir.resolve("obs.sock");
+        final Path export = dir.resolve("export.tsv");
+        try (ObserverProcess observer = ObserverProcess.start(dir, "--socket", socket.toString(),
+            "--threshold-ms", "60000", "--export-file", export.toString(), "--export-file-sync-every", "1",
+            "--max-beat-rate", "0", "--global-beat-rate", "0"))
+        {
+            observer.awaitSocket(socket);
+            final Path loadgen = Sender.tool().resolveSibling("vlp-loadgen");
+            final Process load = new ProcessBuilder(loadgen.toString(), "--socket", socket.toString(), "--senders",
+                "3", "--frames-per-sender", "1000000").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try
+            {
+                Thread.sleep(1_500); // the ring fills: the observer writes one fdatasync'ed line per beat
+                assertEquals(0, observer.terminate(java.time.Duration.ofSeconds(30)), observer.stderr());
+            }
+            finally
+            {
+                load.destroyForcibly();
+            }
+            final Map<String, Long> summary = ExportLog.ingestSummary(observer.stderr());
+            assertTrue(summary.get("read") > 1024, "the receiver read a backlog: " + summary);
+            assertEquals(summary.get("read"), summary.get("datagrams"), "every datagram read was handled: " + summary);
+            assertEquals(summary.get("datagrams"), summary.get("accounted"), summary::toString);
+            assertEquals(summary.get("beats"), (long)ExportLog.ofKind(ExportLog.read(export), "beat").size(),
+                "every accepted beat has its line in the export file");
+        }
+    }
 }
