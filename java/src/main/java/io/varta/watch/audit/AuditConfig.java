@@ -171,14 +171,14 @@ public final class AuditConfig
     /**
      * Any thread.
      *
-     * @param lines capacity of the ring between callers and the writer thread (tests use small rings)
+     * @param lines capacity of the ring between callers and the writer thread, at least 2 (tests use small rings)
      * @return a config with that ring
      */
     public AuditConfig ringCapacity(final int lines)
     {
-        if (lines < 1)
+        if (lines < 2)
         {
-            throw new IllegalArgumentException("ringCapacity must be at least 1: " + lines);
+            throw new IllegalArgumentException("ringCapacity must be at least 2: " + lines);
         }
         return new AuditConfig(path, maxBytes, syncEvery, fsyncBudgetMillis, syncIntervalMillis, rotationBudgetMillis,
             lines, daemonPid, nanoClock, wallClockMillis, fsyncObserver);

@@ -4,28 +4,34 @@ import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
 
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bounded hand-off between the threads that record recovery decisions (the observer thread, the recovery
  * thread) and the audit writer thread: formatted records wait here while the writer appends and syncs, so no caller
- * ever waits on the file.
+ * ever waits on the file, nor on a lock the writer holds.
  *
  * <ul>
+ *   <li><b>Lock-free</b>: a bounded multi-producer, single-consumer array queue (Vyukov's: every slot carries a
+ *       sequence number; a producer claims a position with one CAS on the tail and publishes by advancing the slot's
+ *       sequence). An offer never blocks and never waits for the writer; a preempted writer cannot hold it up.</li>
  *   <li><b>Full</b>: a record offered to a full ring is dropped and counted ({@link #dropped()},
- *       {@code varta_recovery_audit_dropped_total}); the drop is remembered at its place in the order (on the next
- *       record offered, or as a trailing drop) so the writer declares the skipped sequence numbers exactly where the
- *       records would have been ({@link GapDeclaration}).</li>
+ *       {@code varta_recovery_audit_dropped_total}). Each record carries the number of drops counted when it was
+ *       queued, so the writer declares the skipped sequence numbers where the records would have been
+ *       ({@link GapDeclaration}): exactly with one producer; with several producers racing, among the records they
+ *       offered at the same time. Drops after the last queued record come as a marker ({@link #poll()}).</li>
  *   <li><b>Watermarks</b>: when an offer brings the ring to 75 % ({@value #WARN_PERCENT}) or 95 %
  *       ({@value #CRITICAL_PERCENT}) of its capacity for the first time since it was last below that level, the edge
- *       is counted ({@code varta_audit_ring_watermark_total{level}}) and logged rate-limited
+ *       is counted ({@code varta_audit_ring_watermark_total{level}}) and logged rate-limited by the offering thread
  *       ({@code audit_ring_warn} as a warning, {@code audit_ring_critical} as an error).</li>
  * </ul>
  *
- * <p>Threading: {@link #offer}, {@link #stop} and the counters from any thread; {@link #poll} and {@link #await} from
- * the writer thread only. One monitor guards the slots; it is held only for a few array operations, never across
- * I/O, so an offer waits at most for another offer or a poll, never for a write or an fdatasync. A watermark line is
- * logged by the offering thread after it released the monitor (one stderr line a second at most per level).
+ * <p>Threading: {@link #offer}, {@link #stop} and the counters from any thread; {@link #poll}, {@link #await} and
+ * {@link #drainedAfterStop} from the writer thread only.
  */
 final class AuditRing
 {
@@ -39,28 +45,35 @@ final class AuditRing
      *
      * @param kind its kind; {@code null} for a drop marker with no record (drops after the last record offered)
      * @param columns the columns between {@code seq} and {@code chain}, tab-separated, UTF-8
-     * @param dropsBefore records dropped (ring full) just before this one
+     * @param dropsBefore for a marker, the drops it stands for; for a record as queued, the ring's drop count when
+     *     it was queued (turned into "drops just before this record" by {@link #poll()})
      */
     record Entry(RecordKind kind, byte[] columns, long dropsBefore)
     {
     }
 
-    private final Object lock = new Object();
+    private final int capacity;
     private final Entry[] slots;
+    /** Per slot: the position a producer may claim it at (== position), or position + 1 once published. */
+    private final AtomicLongArray sequences;
+    private final AtomicLong tail = new AtomicLong();
+    /** Next position the writer takes; written by the writer only. */
+    private final AtomicLong head = new AtomicLong();
+    private final AtomicLong ringDrops = new AtomicLong();
+    private final AtomicLong closedDrops = new AtomicLong();
+    private final AtomicInteger offering = new AtomicInteger();
+    private final AtomicBoolean aboveWarn = new AtomicBoolean();
+    private final AtomicBoolean aboveCritical = new AtomicBoolean();
+    private final AtomicLong warnEdges = new AtomicLong();
+    private final AtomicLong criticalEdges = new AtomicLong();
     private final int warnAt;
     private final int criticalAt;
     private final Diagnostics log;
-    private int head;
-    private int count;
-    private long pendingDrops;
-    private boolean stopped;
-    private boolean writerWaiting;
-    private boolean aboveWarn;
-    private boolean aboveCritical;
-
-    private volatile long dropped;
-    private volatile long warnEdges;
-    private volatile long criticalEdges;
+    private volatile boolean stopped;
+    private volatile boolean writerParked;
+    private volatile Thread writer;
+    /** Drops the writer has been told about (writer thread only). */
+    private long dropsSeen;
 
     /**
      * Any thread.
@@ -70,15 +83,21 @@ final class AuditRing
      */
     AuditRing(final int capacity, final Diagnostics log)
     {
+        this.capacity = capacity;
         this.slots = new Entry[capacity];
+        this.sequences = new AtomicLongArray(capacity);
+        for (int i = 0; i < capacity; i++)
+        {
+            sequences.set(i, i);
+        }
         this.warnAt = Math.max(1, capacity * WARN_PERCENT / 100);
         this.criticalAt = Math.max(1, capacity * CRITICAL_PERCENT / 100);
         this.log = log;
     }
 
     /**
-     * Queues one record for the writer, or drops it when the ring is full or stopped. Never blocks on I/O. Any
-     * thread.
+     * Queues one record for the writer, or drops it when the ring is full or stopped. Lock-free: never blocks, never
+     * waits for the writer. Any thread.
      *
      * @param kind the record's kind
      * @param columns its columns between {@code seq} and {@code chain}
@@ -86,154 +105,175 @@ final class AuditRing
      */
     boolean offer(final RecordKind kind, final byte[] columns)
     {
-        final int size;
-        boolean warnEdge = false;
-        boolean criticalEdge = false;
-        synchronized (lock)
+        offering.incrementAndGet(); // before reading stopped: close waits for offers it might have missed
+        try
         {
-            if (stopped || count == slots.length)
+            if (stopped)
             {
-                dropped = dropped + 1;
-                if (!stopped)
-                {
-                    pendingDrops++;
-                }
+                closedDrops.incrementAndGet();
                 return false;
             }
-            slots[(head + count) % slots.length] = new Entry(kind, columns, pendingDrops);
-            pendingDrops = 0;
-            count++;
-            size = count;
-            if (!aboveWarn && size >= warnAt)
+            long position = tail.get();
+            while (true)
             {
-                aboveWarn = true;
-                warnEdge = true;
-                warnEdges = warnEdges + 1;
+                final int index = (int)(position % capacity);
+                final long sequence = sequences.get(index);
+                if (sequence == position)
+                {
+                    if (tail.compareAndSet(position, position + 1))
+                    {
+                        break;
+                    }
+                    position = tail.get();
+                }
+                else if (sequence < position)
+                {
+                    ringDrops.incrementAndGet(); // the slot still holds the record capacity positions back: full
+                    return false;
+                }
+                else
+                {
+                    position = tail.get(); // another producer took this position
+                }
             }
-            if (!aboveCritical && size >= criticalAt)
+            final int index = (int)(position % capacity);
+            slots[index] = new Entry(kind, columns, ringDrops.get());
+            sequences.set(index, position + 1); // publish (volatile: ordered before the parked check below)
+            if (writerParked)
             {
-                aboveCritical = true;
-                criticalEdge = true;
-                criticalEdges = criticalEdges + 1;
+                LockSupport.unpark(writer);
             }
-            if (writerWaiting)
-            {
-                lock.notify();
-            }
+            watermarks(position + 1 - head.get());
+            return true;
         }
-        if (warnEdge)
+        finally
         {
+            offering.decrementAndGet();
+        }
+    }
+
+    private void watermarks(final long size)
+    {
+        if (size >= warnAt && !aboveWarn.get() && aboveWarn.compareAndSet(false, true))
+        {
+            warnEdges.incrementAndGet();
             log.rateLimited(LogKind.AUDIT_RING_WARN, LogLevel.WARN, "audit ring >= " + WARN_PERCENT + "% full ("
-                + size + "/" + slots.length + "); drain not keeping up");
+                + size + "/" + capacity + "); drain not keeping up");
         }
-        if (criticalEdge)
+        if (size >= criticalAt && !aboveCritical.get() && aboveCritical.compareAndSet(false, true))
         {
+            criticalEdges.incrementAndGet();
             log.rateLimited(LogKind.AUDIT_RING_CRITICAL, LogLevel.ERROR, "audit ring >= " + CRITICAL_PERCENT
-                + "% full (" + size + "/" + slots.length + "); records will start dropping");
+                + "% full (" + size + "/" + capacity + "); records will start dropping");
         }
-        return true;
     }
 
     /**
-     * Takes the oldest record; when the ring is empty but records were dropped after the last one offered, a drop
-     * marker ({@link Entry#kind()} {@code null}) carrying their number. Writer thread.
+     * Takes the oldest record, its {@link Entry#dropsBefore()} set to the drops that happened just before it; when
+     * the ring is empty but drops were counted after the last record taken, a drop marker ({@link Entry#kind()}
+     * {@code null}) carrying their number. Writer thread.
      *
      * @return the entry, or {@code null} when there is nothing to write
      */
     Entry poll()
     {
-        synchronized (lock)
+        final long position = head.get();
+        final int index = (int)(position % capacity);
+        if (sequences.get(index) != position + 1)
         {
-            if (count == 0)
+            final long drops = ringDrops.get();
+            if (drops > dropsSeen && tail.get() == position)
             {
-                if (pendingDrops == 0)
-                {
-                    return null;
-                }
-                final Entry marker = new Entry(null, null, pendingDrops);
-                pendingDrops = 0;
+                final Entry marker = new Entry(null, null, drops - dropsSeen);
+                dropsSeen = drops;
                 return marker;
             }
-            final Entry entry = slots[head];
-            slots[head] = null;
-            head = (head + 1) % slots.length;
-            count--;
-            if (aboveCritical && count < criticalAt)
-            {
-                aboveCritical = false;
-            }
-            if (aboveWarn && count < warnAt)
-            {
-                aboveWarn = false;
-            }
-            return entry;
+            return null; // empty, or the next record is claimed but not yet published
         }
+        final Entry queued = slots[index];
+        slots[index] = null;
+        sequences.set(index, position + capacity);
+        head.set(position + 1);
+        final long size = tail.get() - position - 1;
+        if (size < criticalAt)
+        {
+            aboveCritical.set(false);
+        }
+        if (size < warnAt)
+        {
+            aboveWarn.set(false);
+        }
+        final long before = Math.max(0, queued.dropsBefore() - dropsSeen);
+        dropsSeen += before;
+        return new Entry(queued.kind(), queued.columns(), before);
     }
 
     /**
-     * Sleeps until a record is offered, {@link #stop} is called or the timeout passes. Writer thread.
+     * Parks until a record is offered, {@link #stop} is called or the timeout passes (spurious returns are harmless:
+     * the caller polls again). Writer thread.
      *
-     * @param timeoutNanos longest wait; 0 or less waits without a deadline
-     * @throws InterruptedException if the writer thread is interrupted
+     * @param timeoutNanos longest wait; 0 or less parks without a deadline
      */
-    void await(final long timeoutNanos) throws InterruptedException
+    void await(final long timeoutNanos)
     {
-        synchronized (lock)
+        writer = Thread.currentThread();
+        writerParked = true;
+        try
         {
-            if (count > 0 || pendingDrops > 0 || stopped)
+            if (stopped || hasWork())
             {
                 return;
             }
-            writerWaiting = true;
-            try
+            if (timeoutNanos <= 0)
             {
-                if (timeoutNanos <= 0)
-                {
-                    lock.wait();
-                }
-                else
-                {
-                    TimeUnit.NANOSECONDS.timedWait(lock, timeoutNanos);
-                }
+                LockSupport.park(this);
             }
-            finally
+            else
             {
-                writerWaiting = false;
+                LockSupport.parkNanos(this, timeoutNanos);
             }
         }
+        finally
+        {
+            writerParked = false;
+        }
+    }
+
+    private boolean hasWork()
+    {
+        final long position = head.get();
+        return sequences.get((int)(position % capacity)) == position + 1 || ringDrops.get() > dropsSeen;
     }
 
     /** Refuses further records (they are dropped and counted) and wakes the writer. Any thread. */
     void stop()
     {
-        synchronized (lock)
+        stopped = true;
+        final Thread parked = writer;
+        if (null != parked)
         {
-            stopped = true;
-            lock.notifyAll();
+            LockSupport.unpark(parked);
         }
     }
 
     /**
      * Writer thread.
      *
-     * @return true once {@link #stop} was called and nothing is left to take
+     * @return true once {@link #stop} was called, no offer is still in progress and nothing is left to take
      */
     boolean drainedAfterStop()
     {
-        synchronized (lock)
-        {
-            return stopped && count == 0 && pendingDrops == 0;
-        }
+        return stopped && offering.get() == 0 && tail.get() == head.get() && ringDrops.get() == dropsSeen;
     }
 
     /**
      * Any thread.
      *
-     * @return records dropped because the ring was full (or the log closed) since open
+     * @return records dropped because the ring was full, or offered after the log closed, since open
      */
     long dropped()
     {
-        return dropped;
+        return ringDrops.get() + closedDrops.get();
     }
 
     /**
@@ -243,7 +283,7 @@ final class AuditRing
      */
     long warnEdges()
     {
-        return warnEdges;
+        return warnEdges.get();
     }
 
     /**
@@ -253,7 +293,7 @@ final class AuditRing
      */
     long criticalEdges()
     {
-        return criticalEdges;
+        return criticalEdges.get();
     }
 
     /**
@@ -263,6 +303,6 @@ final class AuditRing
      */
     int capacity()
     {
-        return slots.length;
+        return capacity;
     }
 }

@@ -24,11 +24,11 @@ import java.util.OptionalInt;
  *
  * <p><b>Threads.</b> Recording a decision never touches the file: {@link #spawn}, {@link #complete} and
  * {@link #refused} format the record on the calling thread (the observer thread decides spawns and refusals, the
- * recovery thread reports completions) and hand it to a bounded ring of {@value AuditConfig#RING_CAPACITY} lines;
- * one writer thread, {@code varta-audit-writer}, numbers, chains, appends and fdatasyncs. A caller waits at most for
- * the ring's monitor, which is never held across I/O, so a slow or stalled disk can never delay stall detection. A
- * full ring drops the record (counted in {@link #dropped()}) and the writer declares its sequence number as a gap
- * ({@link GapDeclaration}). Records reach the file in the order they were offered.
+ * recovery thread reports completions) and hand it to a lock-free bounded ring of {@value AuditConfig#RING_CAPACITY}
+ * lines ({@link AuditRing}); one writer thread, {@code varta-audit-writer}, numbers, chains, appends and fdatasyncs.
+ * A caller never blocks (no lock, no wait for the writer), so a slow or stalled disk can never delay stall
+ * detection. A full ring drops the record (counted in {@link #dropped()}) and the writer declares its sequence number
+ * as a gap ({@link GapDeclaration}). Records reach the file in the order they were queued.
  *
  * <p><b>Opening</b> ({@link #open}) happens on the calling thread: the file's safety rules, resuming {@code seq} and
  * the chain from its tail, cutting a torn last line, migrating a v1 or unknown file, and the {@code boot} record
@@ -297,10 +297,6 @@ public final class RecoveryAuditLog implements AutoCloseable
                 }
                 ring.await(writer.nanosUntilSyncDue());
             }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
         }
         catch (final RuntimeException | Error e)
         {
