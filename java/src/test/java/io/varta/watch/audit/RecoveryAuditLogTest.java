@@ -268,6 +268,53 @@ class RecoveryAuditLogTest
     }
 
     @Test
+    void producersRacingOnASmallRingLoseNothingUndeclared() throws Exception
+    {
+        final RecoveryAuditLog audit = open(AuditConfig.of(file()).ringCapacity(8).syncEvery(16));
+        final int threads = 4;
+        final int each = 500;
+        final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        final List<Thread> producers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final int id = t;
+            final Thread producer = new Thread(() ->
+            {
+                try
+                {
+                    go.await();
+                }
+                catch (final InterruptedException e)
+                {
+                    return;
+                }
+                for (int i = 0; i < each; i++)
+                {
+                    if (audit.refused(i, i, id * 100_000L + i, RefusalReason.DEBOUNCED))
+                    {
+                        accepted.incrementAndGet();
+                    }
+                }
+            });
+            producer.start();
+            producers.add(producer);
+        }
+        go.countDown();
+        for (final Thread producer : producers)
+        {
+            producer.join();
+        }
+        assertTrue(audit.close(0));
+        assertEquals(threads * each, accepted.get() + audit.dropped());
+        assertEquals(audit.dropped(), declared(file(), GapDeclaration.Reason.RING_FULL));
+        final List<String[]> written = records(file());
+        assertEquals(1 + accepted.get(), written.size());
+        assertEquals(accepted.get(), written.stream().skip(1).map(r -> r[4]).distinct().count(), "each record once");
+        verifyIntact(file());
+    }
+
+    @Test
     void theWriterDeclaresDropsExactlyWhereTheyHappened() throws Exception
     {
         final AuditWriter writer = AuditWriter.open(AuditConfig.of(file()).daemonPid(77), captured.log);
