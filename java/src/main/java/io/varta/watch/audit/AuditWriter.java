@@ -235,6 +235,13 @@ final class AuditWriter implements RotatingAppendFile.Listener
         }
     }
 
+    /**
+     * Logs an I/O failure of the file rate-limited ({@code recovery audit IO error: <path>: <reason>}, kind
+     * {@code audit_io}); the file already counted it. Writer thread (the opening thread during {@link #open}), from
+     * inside the file's call.
+     *
+     * @param description {@code <path>: <strerror>}
+     */
     @Override
     public void onIoError(final String description)
     {
@@ -242,6 +249,10 @@ final class AuditWriter implements RotatingAppendFile.Listener
         log.rateLimited(LogKind.AUDIT_IO, LogLevel.WARN, "recovery audit IO error: " + description);
     }
 
+    /**
+     * Rotation created a new file: its header and rotation boot record are written once the append that triggered the
+     * rotation returned ({@link #startGeneration()}). Writer thread (the opening thread during {@link #open}).
+     */
     @Override
     public void onNewGeneration()
     {
