@@ -23,8 +23,6 @@ public final class AuditConfig
 {
     /** Default {@code --recovery-audit-sync-every}: fdatasync after every record. */
     public static final long DEFAULT_SYNC_EVERY = 1;
-    /** Largest {@code --recovery-audit-sync-every} (a u32). */
-    public static final long MAX_SYNC_EVERY = 4_294_967_295L;
     /** Smallest {@code --recovery-audit-max-bytes}: a tiny cap would rotate per record and shred the trail. */
     public static final long MIN_MAX_BYTES = 4096;
     /** Rotated generations kept: {@code PATH.1} .. {@code PATH.5}. */

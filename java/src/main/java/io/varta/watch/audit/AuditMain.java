@@ -2,7 +2,6 @@ package io.varta.watch.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,14 +94,9 @@ public final class AuditMain
         {
             report = AuditVerifier.verify(files);
         }
-        catch (final NoSuchFileException e)
-        {
-            err.println(PREFIX + "cannot read " + e.getFile() + ": No such file or directory");
-            return 2;
-        }
         catch (final IOException e)
         {
-            err.println(PREFIX + "cannot read: " + e.getMessage());
+            err.println(PREFIX + "cannot read " + e.getMessage());
             return 2;
         }
         print(report, out);

@@ -295,14 +295,4 @@ final class AuditRing
     {
         return criticalEdges.get();
     }
-
-    /**
-     * Any thread.
-     *
-     * @return the capacity in lines
-     */
-    int capacity()
-    {
-        return capacity;
-    }
 }

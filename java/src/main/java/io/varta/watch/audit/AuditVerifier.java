@@ -3,7 +3,9 @@ package io.varta.watch.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,7 +109,8 @@ public final class AuditVerifier
      *
      * @param files one file, or consecutive generations oldest first
      * @return the report
-     * @throws IOException when a file cannot be read (the message names it)
+     * @throws IOException when a file cannot be read: {@code <path>: No such file or directory},
+     *     {@code <path>: Permission denied}, {@code <path>: <reason>}
      */
     public static Report verify(final List<Path> files) throws IOException
     {
@@ -121,7 +124,22 @@ public final class AuditVerifier
         for (final Path path : files)
         {
             final FileCheck check = new FileCheck(path, carry, chain, problems);
-            check.run();
+            try
+            {
+                check.run();
+            }
+            catch (final NoSuchFileException e)
+            {
+                throw new IOException(path + ": No such file or directory", e);
+            }
+            catch (final AccessDeniedException e)
+            {
+                throw new IOException(path + ": Permission denied", e);
+            }
+            catch (final IOException e)
+            {
+                throw new IOException(path + ": " + e.getMessage(), e);
+            }
             summaries.add(check.summary());
             records += check.records;
             if (check.records > 0)

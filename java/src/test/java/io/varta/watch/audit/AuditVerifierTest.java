@@ -168,6 +168,8 @@ class AuditVerifierTest
         assertEquals(2, run("verify", missing.toString()));
         assertEquals("varta-audit: cannot read " + missing + ": No such file or directory\n",
             err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("verify", dir.toString()));
+        assertEquals("varta-audit: cannot read " + dir + ": Is a directory\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(0, run("--help"));
         assertEquals(AuditMain.USAGE, out.toString(StandardCharsets.UTF_8));
     }
