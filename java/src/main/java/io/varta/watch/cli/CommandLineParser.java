@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
@@ -22,8 +23,9 @@ import java.util.function.Function;
  *   <li>one pass over the tokens; a flag's value is always the next token ({@code --flag=value} and
  *       positional words are "unknown flag"); the last occurrence of a flag wins;</li>
  *   <li>{@code -h}/{@code --help} stops the pass as soon as it is seen as a flag;</li>
- *   <li>value errors (bad integer, bad word, bad octal mode, export-size floor) are reported at the
- *       token; removed and not-yet-supported flags are reported at the token;</li>
+ *   <li>value errors (bad integer, bad word, bad octal mode, export- and audit-size floors, a 0 audit sync count or
+ *       budget, the audit rotation-budget ceiling) are reported at the token; removed and not-yet-supported flags
+ *       are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
  *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget /
  *       per-pid series cap / eviction window / tracker capacity ranges,
@@ -145,6 +147,38 @@ public final class CommandLineParser
                     throw badValue(flag, v);
                 }
                 b.exportFileSyncEvery = syncEvery;
+                break;
+            case RECOVERY_AUDIT_FILE:
+                b.recoveryAuditFile = Path.of(v);
+                break;
+            case RECOVERY_AUDIT_MAX_BYTES:
+                final long auditMaxBytes = unsigned(flag, v, U64);
+                if (Long.compareUnsigned(auditMaxBytes, AuditConfig.MIN_MAX_BYTES) < 0)
+                {
+                    throw new UsageException("--recovery-audit-max-bytes: " + auditMaxBytes + " is below the minimum "
+                        + AuditConfig.MIN_MAX_BYTES + " bytes (a tiny cap rotates per record and shreds the audit trail"
+                        + " with no tamper signal; omit the flag to grow the audit file unbounded)");
+                }
+                b.recoveryAuditMaxBytes = auditMaxBytes;
+                break;
+            case RECOVERY_AUDIT_SYNC_EVERY:
+                b.recoveryAuditSyncEvery = positiveU32(flag, v);
+                break;
+            case AUDIT_FSYNC_BUDGET_MS:
+                b.auditFsyncBudgetMs = positiveU32(flag, v);
+                break;
+            case AUDIT_SYNC_INTERVAL_MS:
+                b.auditSyncIntervalMs = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
+            case AUDIT_ROTATION_BUDGET_MS:
+                final long rotationBudget = positiveU32(flag, v);
+                if (rotationBudget > AuditConfig.MAX_ROTATION_BUDGET_MS)
+                {
+                    throw new UsageException("--audit-rotation-budget-ms: " + rotationBudget + " ms exceeds the maximum "
+                        + AuditConfig.MAX_ROTATION_BUDGET_MS + " ms (must stay below the "
+                        + AuditConfig.MAINTENANCE_STAGE_ABORT_MS + " ms Maintenance-stage self-watchdog abort)");
+                }
+                b.auditRotationBudgetMs = rotationBudget;
                 break;
             case MAX_BEAT_RATE:
                 b.maxBeatRate = unsigned(flag, v, RustSyntax.U32_MAX);
@@ -330,6 +364,18 @@ public final class CommandLineParser
     {
         return flag.flagName() + ": " + Long.toUnsignedString(unsignedValue)
             + " is outside the accepted range [" + min + ", " + max + "]";
+    }
+
+    /** A u32 that must not be 0: 0 is reported as "not a valid unsigned integer", as the reference does. */
+    private static long positiveU32(final Flag flag, final String raw) throws UsageException
+    {
+        final long value = unsigned(flag, raw, RustSyntax.U32_MAX);
+        if (value == 0)
+        {
+            throw new UsageException(
+                flag.flagName() + ": not a valid unsigned integer: " + RustSyntax.debugQuote(raw));
+        }
+        return value;
     }
 
     private static long unsigned(final Flag flag, final String raw, final long max) throws UsageException

@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
@@ -75,18 +76,20 @@ public enum Flag
         "Give the recovery child the observer's whole environment."),
     RECOVERY_TIMEOUT_MS("--recovery-timeout-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "none (never kill)",
         "Kill a recovery child still running after this long (minimum 100)."),
-    RECOVERY_AUDIT_FILE("--recovery-audit-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Append-only audit log of recovery decisions."),
-    RECOVERY_AUDIT_MAX_BYTES("--recovery-audit-max-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED,
-        "none (unbounded)", "Rotate the audit log at this size (minimum 4096, 5 generations)."),
-    RECOVERY_AUDIT_SYNC_EVERY("--recovery-audit-sync-every", "N", FlagStatus.NOT_YET_SUPPORTED, "1",
-        "fdatasync the audit log every N records (N >= 1)."),
-    AUDIT_FSYNC_BUDGET_MS("--audit-fsync-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "50",
-        "Defer further audit syncs in a tick once one fdatasync took this long (>= 1)."),
-    AUDIT_SYNC_INTERVAL_MS("--audit-sync-interval-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "0 (off)",
-        "Also fdatasync the audit log at least this often."),
-    AUDIT_ROTATION_BUDGET_MS("--audit-rotation-budget-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "50",
-        "Time budget per tick for audit-log rotation (1..250)."),
+    RECOVERY_AUDIT_FILE("--recovery-audit-file", "PATH", FlagStatus.SUPPORTED, "none",
+        "Append-only, hash-chained audit log of recovery decisions (mode 0600; check it with varta-audit verify)."),
+    RECOVERY_AUDIT_MAX_BYTES("--recovery-audit-max-bytes", "BYTES", FlagStatus.SUPPORTED,
+        "none (unbounded)", "Rotate the audit log at this size (minimum " + AuditConfig.MIN_MAX_BYTES + ", "
+            + AuditConfig.GENERATIONS + " generations)."),
+    RECOVERY_AUDIT_SYNC_EVERY("--recovery-audit-sync-every", "N", FlagStatus.SUPPORTED,
+        AuditConfig.DEFAULT_SYNC_EVERY, "fdatasync the audit log every N records (N >= 1)."),
+    AUDIT_FSYNC_BUDGET_MS("--audit-fsync-budget-ms", "MS", FlagStatus.SUPPORTED, AuditConfig.DEFAULT_FSYNC_BUDGET_MS,
+        "Defer further audit syncs in a drain once one fdatasync took this long (>= 1)."),
+    AUDIT_SYNC_INTERVAL_MS("--audit-sync-interval-ms", "MS", FlagStatus.SUPPORTED,
+        AuditConfig.DEFAULT_SYNC_INTERVAL_MS + " (off)", "Also fdatasync the audit log at least this often."),
+    AUDIT_ROTATION_BUDGET_MS("--audit-rotation-budget-ms", "MS", FlagStatus.SUPPORTED,
+        AuditConfig.DEFAULT_ROTATION_BUDGET_MS, "Count audit-log rotations slower than this (1.."
+            + AuditConfig.MAX_ROTATION_BUDGET_MS + ")."),
     RECOVERY_CAPTURE_STDIO("--recovery-capture-stdio", null, FlagStatus.NOT_YET_SUPPORTED, "off",
         "Capture the recovery child's stdout and stderr into the audit log."),
     RECOVERY_CAPTURE_BYTES("--recovery-capture-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED, "4096",

@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
@@ -50,6 +51,12 @@ public final class Options
     private final Path exportFile;
     private final OptionalLong exportFileMaxBytes;
     private final long exportFileSyncEvery;
+    private final Path recoveryAuditFile;
+    private final OptionalLong recoveryAuditMaxBytes;
+    private final long recoveryAuditSyncEvery;
+    private final long auditFsyncBudgetMs;
+    private final long auditSyncIntervalMs;
+    private final long auditRotationBudgetMs;
     private final long maxBeatRate;
     private final long globalBeatRate;
     private final long globalBeatBurst;
@@ -83,6 +90,14 @@ public final class Options
             ? OptionalLong.empty()
             : OptionalLong.of(saturate(b.exportFileMaxBytes));
         this.exportFileSyncEvery = b.exportFileSyncEvery;
+        this.recoveryAuditFile = b.recoveryAuditFile;
+        this.recoveryAuditMaxBytes = b.recoveryAuditMaxBytes == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(saturate(b.recoveryAuditMaxBytes));
+        this.recoveryAuditSyncEvery = b.recoveryAuditSyncEvery;
+        this.auditFsyncBudgetMs = b.auditFsyncBudgetMs;
+        this.auditSyncIntervalMs = b.auditSyncIntervalMs;
+        this.auditRotationBudgetMs = b.auditRotationBudgetMs;
         this.maxBeatRate = b.maxBeatRate;
         this.globalBeatRate = b.globalBeatRate;
         this.globalBeatBurst = b.globalBeatBurst;
@@ -158,6 +173,42 @@ public final class Options
     public long exportFileSyncEvery()
     {
         return exportFileSyncEvery;
+    }
+
+    /** @return {@code --recovery-audit-file}, if set. Any thread. */
+    public Optional<Path> recoveryAuditFile()
+    {
+        return Optional.ofNullable(recoveryAuditFile);
+    }
+
+    /** @return {@code --recovery-audit-max-bytes} (&ge; 4096), empty = never rotate. Any thread. */
+    public OptionalLong recoveryAuditMaxBytes()
+    {
+        return recoveryAuditMaxBytes;
+    }
+
+    /** @return {@code --recovery-audit-sync-every}: records per fdatasync, 1..u32 (default 1). Any thread. */
+    public long recoveryAuditSyncEvery()
+    {
+        return recoveryAuditSyncEvery;
+    }
+
+    /** @return {@code --audit-fsync-budget-ms}: 1..u32 (default 50). Any thread. */
+    public long auditFsyncBudgetMs()
+    {
+        return auditFsyncBudgetMs;
+    }
+
+    /** @return {@code --audit-sync-interval-ms}: u32, 0 = off (default). Any thread. */
+    public long auditSyncIntervalMs()
+    {
+        return auditSyncIntervalMs;
+    }
+
+    /** @return {@code --audit-rotation-budget-ms}: 1..250 (default 50). Any thread. */
+    public long auditRotationBudgetMs()
+    {
+        return auditRotationBudgetMs;
     }
 
     /** @return {@code --max-beat-rate}: beats/s per pid, 0 = unlimited. Any thread. */
@@ -299,6 +350,12 @@ public final class Options
         Path exportFile;
         Long exportFileMaxBytes;
         long exportFileSyncEvery = FileExporter.DEFAULT_SYNC_EVERY;
+        Path recoveryAuditFile;
+        Long recoveryAuditMaxBytes;
+        long recoveryAuditSyncEvery = AuditConfig.DEFAULT_SYNC_EVERY;
+        long auditFsyncBudgetMs = AuditConfig.DEFAULT_FSYNC_BUDGET_MS;
+        long auditSyncIntervalMs = AuditConfig.DEFAULT_SYNC_INTERVAL_MS;
+        long auditRotationBudgetMs = AuditConfig.DEFAULT_ROTATION_BUDGET_MS;
         long maxBeatRate = RateLimiter.DEFAULT_MAX_BEAT_RATE;
         long globalBeatRate = RateLimiter.DEFAULT_GLOBAL_RATE;
         long globalBeatBurst = RateLimiter.DEFAULT_GLOBAL_BURST;

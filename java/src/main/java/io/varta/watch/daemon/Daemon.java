@@ -1,5 +1,7 @@
 package io.varta.watch.daemon;
 
+import io.varta.watch.audit.AuditConfig;
+import io.varta.watch.audit.RecoveryAuditLog;
 import io.varta.watch.cli.ClockSource;
 import io.varta.watch.cli.Options;
 import io.varta.watch.event.EventFanOut;
@@ -15,6 +17,7 @@ import io.varta.watch.metrics.EndpointStats;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
+import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
 
@@ -34,13 +37,15 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>secrets are read and checked (the {@code /metrics} token) before anything is bound;</li>
  *   <li>listeners are bound (the UDS socket);</li>
- *   <li>sinks are opened (the export file, after the bind, so a failed bind leaves no fresh file behind) and
- *       the observer threads start, owning the listeners;</li>
+ *   <li>sinks are opened (the recovery audit log, which writes its {@code boot} record and starts its writer
+ *       thread, then the export file; after the bind, so a failed bind leaves no fresh file behind) and the
+ *       observer threads start, owning the listeners;</li>
  *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
  *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
  *   <li>stop in reverse: endpoint (no scrape wakes a closing receiver), observer within
- *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), export file closed,
- *       then one summary line.</li>
+ *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), one summary line, then
+ *       the audit log drained, fdatasynced and closed (waiting at most {@code --shutdown-grace-ms} for its writer;
+ *       recovery, once wired, stops before it) and the export file closed.</li>
  * </ol>
  *
  * <p>Threading: {@link #run} on the main thread only.
@@ -64,6 +69,8 @@ final class Daemon
     {
         final Diagnostics log = Diagnostics.toStderr(options.logFormat());
         final ShutdownSignals signals = ShutdownSignals.install();
+        final DurationHistogram auditFsyncs = new DurationHistogram();
+        RecoveryAuditLog audit = null;
         FileExporter exporter = null;
         try
         {
@@ -76,6 +83,10 @@ final class Daemon
             try
             {
                 final List<ObserverEvents> sinks = new ArrayList<>();
+                if (options.recoveryAuditFile().isPresent())
+                {
+                    audit = RecoveryAuditLog.open(auditConfig(options, auditFsyncs), log);
+                }
                 if (options.exportFile().isPresent())
                 {
                     exporter = FileExporter.open(options.exportFile().get(), options.exportFileMaxBytes(),
@@ -90,7 +101,7 @@ final class Daemon
                 socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
                 throw e;
             }
-            return runUntilShutdown(options, token, observer, socket, signals, log);
+            return runUntilShutdown(options, token, observer, socket, signals, log, auditInputs(audit, auditFsyncs));
         }
         catch (final IOException | IllegalArgumentException e)
         {
@@ -110,6 +121,10 @@ final class Daemon
         }
         finally
         {
+            if (null != audit)
+            {
+                closeAudit(audit, options.shutdownGraceMs(), log);
+            }
             if (null != exporter)
             {
                 exporter.close();
@@ -117,9 +132,47 @@ final class Daemon
         }
     }
 
+    private static AuditConfig auditConfig(final Options options, final DurationHistogram fsyncs)
+    {
+        return AuditConfig.of(options.recoveryAuditFile().orElseThrow())
+            .maxBytes(options.recoveryAuditMaxBytes().orElse(0))
+            .syncEvery(options.recoveryAuditSyncEvery())
+            .fsyncBudgetMillis(options.auditFsyncBudgetMs())
+            .syncIntervalMillis(options.auditSyncIntervalMs())
+            .rotationBudgetMillis(options.auditRotationBudgetMs())
+            .fsyncObserver(fsyncs::observe);
+    }
+
+    private static VartaMetrics.AuditInputs auditInputs(final RecoveryAuditLog audit, final DurationHistogram fsyncs)
+    {
+        if (null == audit)
+        {
+            return VartaMetrics.AuditInputs.none();
+        }
+        return new VartaMetrics.AuditInputs(audit::dropped, audit::fsyncBudgetExceeded, audit::rotationBudgetExceeded,
+            audit::ringWatermarkWarnings, audit::ringWatermarkCriticals, audit::ioErrors, audit::recordsLost, fsyncs);
+    }
+
+    /** Drains, syncs and closes the audit log after the observer stopped; a stuck disk is waited for only so long. */
+    private static void closeAudit(final RecoveryAuditLog audit, final long graceMs, final Diagnostics log)
+    {
+        try
+        {
+            if (!audit.close(graceMs))
+            {
+                log.error("recovery audit: the writer did not finish within --shutdown-grace-ms " + graceMs
+                    + "; records still queued may be lost");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
-        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log)
-        throws IOException, InterruptedException
+        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log,
+        final VartaMetrics.AuditInputs audit) throws IOException, InterruptedException
     {
         MetricsEndpoint endpoint = null;
         final boolean closedInTime;
@@ -127,7 +180,7 @@ final class Daemon
         {
             if (null != token)
             {
-                endpoint = startEndpoint(options, token, observer, socket, log);
+                endpoint = startEndpoint(options, token, observer, socket, log, audit);
             }
             final long limit = options.shutdownAfterSecs().isPresent()
                 ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong()) : Long.MAX_VALUE;
@@ -184,7 +237,8 @@ final class Daemon
      * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
      */
     private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
-        final Observer observer, final UdsListener socket, final Diagnostics log) throws IOException
+        final Observer observer, final UdsListener socket, final Diagnostics log, final VartaMetrics.AuditInputs audit)
+        throws IOException
     {
         final InetSocketAddress requested = options.promAddr().orElseThrow();
         if (!requested.getAddress().isLoopbackAddress())
@@ -214,7 +268,8 @@ final class Daemon
         final MetricsEndpoint endpoint;
         try
         {
-            endpoint = MetricsEndpoint.start(requested, token, limiter, inputs, stats, options.scrapeBudgetMs(), log);
+            endpoint = MetricsEndpoint.start(requested, token, limiter, inputs, audit, stats, options.scrapeBudgetMs(),
+                log);
         }
         catch (final IOException e)
         {

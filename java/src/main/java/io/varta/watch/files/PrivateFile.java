@@ -20,7 +20,8 @@ import java.util.Objects;
  *   <li>{@link Rules#secret()} (token, key files, recovery exec file): mode 0600 or stricter, owned by the real
  *       uid, read whole, at most {@link #MAX_SECRET_BYTES} bytes;</li>
  *   <li>{@link Rules#appendLog(String)} (export file, audit log): owned by the real uid, exactly one hard
- *       link; the mode of an existing file is not checked.</li>
+ *       link; the mode of an existing file is not checked unless {@link Rules#withPrivateMode()} adds the 0600
+ *       rule (the audit log).</li>
  * </ul>
  *
  * <p>A new file is created with mode 0600 and {@code O_EXCL}; a file created by a call and then refused is removed
@@ -193,6 +194,17 @@ public final class PrivateFile
         {
             return new Rules(FileCodes.CHECK_OWNER | FileCodes.CHECK_ONE_LINK, REAL_UID,
                 Objects.requireNonNull(what, "what"));
+        }
+
+        /**
+         * Any thread.
+         *
+         * @return these rules plus the secret-file mode rule: an existing file must have mode 0600 or stricter (the
+         *     recovery audit log: {@code appendLog("recovery audit file").withPrivateMode()})
+         */
+        public Rules withPrivateMode()
+        {
+            return new Rules(checks | FileCodes.CHECK_MODE, expectedUid, what);
         }
 
         /**

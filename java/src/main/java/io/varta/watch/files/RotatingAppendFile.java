@@ -27,7 +27,8 @@ import java.util.Objects;
  * counted in {@link #recordsLost()}, the record being written included.
  *
  * <p><b>Rotation</b> ({@code maxBytes > 0}): the size starts at the file's size; once a record brings the file and
- * the buffer to {@code maxBytes} or more, the buffer is written out, {@code PATH.5} deleted, {@code PATH.4 .. 1}
+ * the buffer to {@code maxBytes} or more, the buffer is written out (and {@code fdatasync}ed under
+ * {@link Options#syncBeforeRotate(boolean)}), {@code PATH.5} deleted, {@code PATH.4 .. 1}
  * shifted up, {@code PATH} renamed to {@code PATH.1} (copied, synced and unlinked across devices), a new
  * {@code PATH} created (mode 0600), the directory fsynced and {@link Listener#onNewGeneration()} called. If
  * creating {@code PATH} fails, records keep going to the renamed file and each later record retries only the
@@ -402,6 +403,31 @@ public final class RotatingAppendFile implements AutoCloseable
     /**
      * Owner thread.
      *
+     * @return bytes in the live file: its size at open (after a cut torn tail) plus what was written since; the
+     *     buffer is not counted
+     */
+    public long size()
+    {
+        return fileSize;
+    }
+
+    /**
+     * Reads bytes of the live file (for an owner that inspects more than {@link #tail()}, e.g. the audit log looking
+     * for its last header). Owner thread.
+     *
+     * @param position file offset
+     * @param length bytes wanted
+     * @return the bytes read, fewer at the end of the file
+     * @throws IOException {@code <path>: <strerror>}
+     */
+    public byte[] read(final long position, final int length) throws IOException
+    {
+        return live.read(position, length);
+    }
+
+    /**
+     * Owner thread.
+     *
      * @return records ended since open (including any later lost)
      */
     public long records()
@@ -608,6 +634,14 @@ public final class RotatingAppendFile implements AutoCloseable
         {
             return;
         }
+        if (options.syncBeforeRotate)
+        {
+            final int rc = live.datasync();
+            if (rc < 0)
+            {
+                report(live.describe(rc));
+            }
+        }
         try
         {
             DirectoryEntries.unlinkIfPresent(generations[GENERATIONS]);
@@ -642,6 +676,14 @@ public final class RotatingAppendFile implements AutoCloseable
             return;
         }
         drain(); // what is buffered belongs to the old generation
+        if (options.syncBeforeRotate && recreatePending)
+        {
+            final int rc = live.datasync(); // records kept going to the renamed file while the create failed
+            if (rc < 0)
+            {
+                report(live.describe(rc));
+            }
+        }
         final OpenFile old = live;
         live = fresh;
         fileSize = 0;
@@ -695,26 +737,28 @@ public final class RotatingAppendFile implements AutoCloseable
         private final int bufferBytes;
         private final TornTail tornTail;
         private final Creator creator;
+        private final boolean syncBeforeRotate;
 
         private Options(final long maxBytes, final long syncEvery, final int bufferBytes, final TornTail tornTail,
-            final Creator creator)
+            final Creator creator, final boolean syncBeforeRotate)
         {
             this.maxBytes = maxBytes;
             this.syncEvery = syncEvery;
             this.bufferBytes = bufferBytes;
             this.tornTail = tornTail;
             this.creator = creator;
+            this.syncBeforeRotate = syncBeforeRotate;
         }
 
         /**
          * Any thread.
          *
          * @return never rotate, never sync on a count, {@value #DEFAULT_BUFFER_BYTES}-byte buffer,
-         *     {@link TornTail#NEW_LINE}, live files created by {@link PrivateFile#createNew}
+         *     {@link TornTail#NEW_LINE}, live files created by {@link PrivateFile#createNew}, no sync before rotation
          */
         public static Options defaults()
         {
-            return new Options(0, 0, DEFAULT_BUFFER_BYTES, TornTail.NEW_LINE, PrivateFile::createNew);
+            return new Options(0, 0, DEFAULT_BUFFER_BYTES, TornTail.NEW_LINE, PrivateFile::createNew, false);
         }
 
         /**
@@ -729,7 +773,7 @@ public final class RotatingAppendFile implements AutoCloseable
             {
                 throw new IllegalArgumentException("maxBytes must not be negative: " + bytes);
             }
-            return new Options(bytes, syncEvery, bufferBytes, tornTail, creator);
+            return new Options(bytes, syncEvery, bufferBytes, tornTail, creator, syncBeforeRotate);
         }
 
         /**
@@ -744,7 +788,7 @@ public final class RotatingAppendFile implements AutoCloseable
             {
                 throw new IllegalArgumentException("syncEvery must not be negative: " + records);
             }
-            return new Options(maxBytes, records, bufferBytes, tornTail, creator);
+            return new Options(maxBytes, records, bufferBytes, tornTail, creator, syncBeforeRotate);
         }
 
         /**
@@ -759,7 +803,7 @@ public final class RotatingAppendFile implements AutoCloseable
             {
                 throw new IllegalArgumentException("bufferBytes must be at least 64: " + bytes);
             }
-            return new Options(maxBytes, syncEvery, bytes, tornTail, creator);
+            return new Options(maxBytes, syncEvery, bytes, tornTail, creator, syncBeforeRotate);
         }
 
         /**
@@ -770,7 +814,8 @@ public final class RotatingAppendFile implements AutoCloseable
          */
         public Options tornTail(final TornTail policy)
         {
-            return new Options(maxBytes, syncEvery, bufferBytes, Objects.requireNonNull(policy, "policy"), creator);
+            return new Options(maxBytes, syncEvery, bufferBytes, Objects.requireNonNull(policy, "policy"), creator,
+                syncBeforeRotate);
         }
 
         /**
@@ -782,7 +827,19 @@ public final class RotatingAppendFile implements AutoCloseable
         public Options creator(final Creator liveFileCreator)
         {
             return new Options(maxBytes, syncEvery, bufferBytes, tornTail,
-                Objects.requireNonNull(liveFileCreator, "liveFileCreator"));
+                Objects.requireNonNull(liveFileCreator, "liveFileCreator"), syncBeforeRotate);
+        }
+
+        /**
+         * Any thread.
+         *
+         * @param sync {@code fdatasync} the live file after its buffer is written out and before it is renamed to
+         *     {@code PATH.1}, so a rotated generation is durable before the next one starts (the audit log)
+         * @return options with that choice
+         */
+        public Options syncBeforeRotate(final boolean sync)
+        {
+            return new Options(maxBytes, syncEvery, bufferBytes, tornTail, creator, sync);
         }
     }
 }

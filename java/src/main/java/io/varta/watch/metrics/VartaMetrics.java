@@ -119,7 +119,39 @@ public final class VartaMetrics
     /** Body bytes of everything but the per-pid rows, rounded up. */
     private static final int BODY_BYTES_FIXED = 16_384;
 
+    /**
+     * What the audit-log families read (the writer publishes them; all safe to call from a scrape thread). Without
+     * {@code --recovery-audit-file} every family is still emitted, at 0 ({@link #none()}).
+     *
+     * @param dropped records dropped because the audit ring was full
+     * @param fsyncBudgetExceeded fdatasyncs slower than {@code --audit-fsync-budget-ms}
+     * @param rotationBudgetExceeded rotations slower than {@code --audit-rotation-budget-ms}
+     * @param ringWatermarkWarn rising edges through 75 % ring fill
+     * @param ringWatermarkCritical rising edges through 95 % ring fill
+     * @param ioErrors audit-file I/O failures
+     * @param recordsLost records whose write failed (declared {@code write_failed} in the file)
+     * @param fsyncSeconds durations of the audit fdatasyncs (written by the audit writer thread only)
+     */
+    public record AuditInputs(
+        LongSupplier dropped,
+        LongSupplier fsyncBudgetExceeded,
+        LongSupplier rotationBudgetExceeded,
+        LongSupplier ringWatermarkWarn,
+        LongSupplier ringWatermarkCritical,
+        LongSupplier ioErrors,
+        LongSupplier recordsLost,
+        DurationHistogram fsyncSeconds)
+    {
+        /** @return inputs of a process without an audit log: every value 0. Any thread. */
+        public static AuditInputs none()
+        {
+            return new AuditInputs(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0,
+                new DurationHistogram());
+        }
+    }
+
     private final Inputs in;
+    private final AuditInputs audit;
     private final EndpointStats endpoint;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -140,7 +172,18 @@ public final class VartaMetrics
      */
     public VartaMetrics(final Inputs in, final EndpointStats endpoint)
     {
+        this(in, endpoint, AuditInputs.none());
+    }
+
+    /**
+     * @param in what the families read
+     * @param endpoint the HTTP side's own counters
+     * @param audit what the audit-log families read
+     */
+    public VartaMetrics(final Inputs in, final EndpointStats endpoint, final AuditInputs audit)
+    {
         this.in = in;
+        this.audit = audit;
         this.endpoint = endpoint;
         registerPerPid();
         registerTrackerAndFrame();
@@ -148,6 +191,7 @@ public final class VartaMetrics
         registerLoop();
         registerEndpointAndSelf();
         registerRing();
+        registerAudit();
     }
 
     /**
@@ -445,6 +489,33 @@ public final class VartaMetrics
         counter("varta_ring_full_stalls_total",
             "Times the native receiver found the ring full and paused reading its socket (the kernel queue holds"
                 + " the datagrams meanwhile).", in.ringFullStalls());
+    }
+
+    private void registerAudit()
+    {
+        counter("varta_recovery_audit_dropped_total",
+            "Audit records dropped because the audit ring was full (the file declares their seq as a gap).",
+            audit.dropped());
+        counter("varta_recovery_audit_flush_budget_exceeded_total",
+            "Always 0 here: audit lines are written by the audit writer thread, never within an observer-loop budget.",
+            () -> 0);
+        histogram("varta_audit_fsync_seconds", "Duration of each audit-log fdatasync (on the audit writer thread).",
+            audit.fsyncSeconds());
+        counter("varta_audit_fsync_budget_exceeded_total", "Audit fdatasyncs slower than --audit-fsync-budget-ms.",
+            audit.fsyncBudgetExceeded());
+        counter("varta_audit_rotation_budget_exceeded_total", "Audit-log rotations slower than --audit-rotation-budget-ms.",
+            audit.rotationBudgetExceeded());
+        registry.register(CounterWithCallback.builder().name("varta_audit_ring_watermark_total")
+            .help("Rising edges of the audit ring's fill through 75 % (warn) and 95 % (critical).").labelNames("level")
+            .callback(cb ->
+            {
+                cb.call(audit.ringWatermarkWarn().getAsLong(), "warn");
+                cb.call(audit.ringWatermarkCritical().getAsLong(), "critical");
+            }).build());
+        counter("varta_audit_io_errors_total", "Audit-log I/O failures (write, sync, truncate, rotation, close).",
+            audit.ioErrors());
+        counter("varta_audit_records_lost_total",
+            "Audit records whose write failed (cut back out of the file; declared write_failed).", audit.recordsLost());
     }
 
     private double lastLoopUnixSeconds()

@@ -394,9 +394,7 @@ class CommandLineParserTest
         "--secure-udp-i-accept-recovery-on-unauthenticated-transport",
         "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport",
         "--recovery-exec", "--recovery-exec-file", "--recovery-debounce-ms", "--recovery-env",
-        "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-audit-file", "--recovery-audit-max-bytes",
-        "--recovery-audit-sync-every", "--recovery-capture-stdio", "--recovery-capture-bytes",
-        "--audit-fsync-budget-ms", "--audit-sync-interval-ms", "--audit-rotation-budget-ms",
+        "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-capture-stdio", "--recovery-capture-bytes",
         "--heartbeat-file", "--self-watchdog-secs", "--hw-watchdog"})
     void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
     {
@@ -469,5 +467,73 @@ class CommandLineParserTest
             error(withBase("--scrape-budget-ms", "49")));
         assertEquals("--scrape-budget-ms: 60001 is outside the accepted range [50, 60000] ms",
             error(withBase("--scrape-budget-ms", "60001")));
+    }
+
+    @Test
+    void auditFlagsParseWithTheReferenceDefaults() throws UsageException
+    {
+        final Options d = parseOk(BASE);
+        assertTrue(d.recoveryAuditFile().isEmpty());
+        assertEquals(OptionalLong.empty(), d.recoveryAuditMaxBytes());
+        assertEquals(1, d.recoveryAuditSyncEvery());
+        assertEquals(50, d.auditFsyncBudgetMs());
+        assertEquals(0, d.auditSyncIntervalMs());
+        assertEquals(50, d.auditRotationBudgetMs());
+        final Options o = parseOk(withBase("--recovery-audit-file", "/var/lib/varta/audit.tsv",
+            "--recovery-audit-max-bytes", "4096", "--recovery-audit-sync-every", "4294967295",
+            "--audit-fsync-budget-ms", "1", "--audit-sync-interval-ms", "+250", "--audit-rotation-budget-ms", "250"));
+        assertEquals(Path.of("/var/lib/varta/audit.tsv"), o.recoveryAuditFile().orElseThrow());
+        assertEquals(OptionalLong.of(4096), o.recoveryAuditMaxBytes());
+        assertEquals(4_294_967_295L, o.recoveryAuditSyncEvery());
+        assertEquals(1, o.auditFsyncBudgetMs());
+        assertEquals(250, o.auditSyncIntervalMs());
+        assertEquals(250, o.auditRotationBudgetMs());
+        assertEquals(OptionalLong.of(Long.MAX_VALUE),
+            parseOk(withBase("--recovery-audit-max-bytes", "18446744073709551615")).recoveryAuditMaxBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "--recovery-audit-sync-every,0", "--recovery-audit-sync-every,4294967296", "--recovery-audit-sync-every,-1",
+        "--audit-fsync-budget-ms,0", "--audit-fsync-budget-ms,1.5",
+        "--audit-sync-interval-ms,4294967296", "--audit-sync-interval-ms,0x10",
+        "--audit-rotation-budget-ms,0", "--audit-rotation-budget-ms,' 5'",
+        "--recovery-audit-max-bytes,18446744073709551616", "--recovery-audit-max-bytes,4k",
+    })
+    void auditValuesTheReferenceRejectsAsBadIntegers(final String flag, final String raw)
+    {
+        assertEquals(flag + ": not a valid unsigned integer: \"" + raw + "\"", error(withBase(flag, raw)));
+    }
+
+    @Test
+    void auditMaxBytesBelowTheFloorIsRejectedAtTheToken()
+    {
+        assertEquals("--recovery-audit-max-bytes: 4095 is below the minimum 4096 bytes (a tiny cap rotates per record"
+            + " and shreds the audit trail with no tamper signal; omit the flag to grow the audit file unbounded)",
+            error(withBase("--recovery-audit-max-bytes", "4095", "--threshold-ms", "1")));
+        assertEquals("--recovery-audit-max-bytes: 0 is below the minimum 4096 bytes (a tiny cap rotates per record"
+            + " and shreds the audit trail with no tamper signal; omit the flag to grow the audit file unbounded)",
+            error(withBase("--recovery-audit-max-bytes", "0")));
+    }
+
+    @Test
+    void auditRotationBudgetAboveTheCeilingIsRejected()
+    {
+        assertEquals("--audit-rotation-budget-ms: 251 ms exceeds the maximum 250 ms (must stay below the 500 ms"
+            + " Maintenance-stage self-watchdog abort)", error(withBase("--audit-rotation-budget-ms", "251")));
+        assertEquals("--audit-rotation-budget-ms: 4294967295 ms exceeds the maximum 250 ms (must stay below the 500 ms"
+            + " Maintenance-stage self-watchdog abort)", error(withBase("--audit-rotation-budget-ms", "4294967295")));
+    }
+
+    @Test
+    void auditFlagsWithoutAValueRequireOne()
+    {
+        for (final String flag : new String[] {"--recovery-audit-file", "--recovery-audit-max-bytes",
+            "--recovery-audit-sync-every", "--audit-fsync-budget-ms", "--audit-sync-interval-ms",
+            "--audit-rotation-budget-ms"})
+        {
+            assertEquals(flag + " requires a value", error(withBase(flag)));
+            assertEquals(FlagStatus.SUPPORTED, Flag.byName(flag).status());
+        }
     }
 }

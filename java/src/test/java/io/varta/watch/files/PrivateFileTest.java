@@ -220,4 +220,28 @@ class PrivateFileTest
         final Path nowhere = dir.resolve("no-such-dir").resolve("x.tsv");
         assertEquals(nowhere + ": No such file or directory", openFailure(nowhere));
     }
+
+    @Test
+    void withPrivateModeAnExistingLogMustBe0600OrStricter() throws IOException
+    {
+        final PrivateFile.Rules audit = PrivateFile.Rules.appendLog("recovery audit file").withPrivateMode();
+        final Path open = file("open.tsv", "line\n", "rw-r--r--");
+        assertEquals(open + ": insecure permissions 644 (must be 0600 or stricter)", assertThrows(IOException.class,
+            () -> PrivateFile.openOrCreate(PathBytes.of(open), audit).close()).getMessage());
+        assertEquals("line\n", Files.readString(open), "a refused file is left as it was");
+        final Path strict = file("strict.tsv", "line\n", "r--------");
+        try (OpenFile existing = PrivateFile.openOrCreate(PathBytes.of(strict), audit))
+        {
+            assertEquals(5, existing.sizeAtOpen());
+        }
+        final Path created = dir.resolve("new.tsv");
+        try (OpenFile fresh = PrivateFile.openOrCreate(PathBytes.of(created), audit))
+        {
+            assertTrue(fresh.created());
+        }
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(created));
+        final Path linked = Files.createLink(dir.resolve("linked.tsv"), strict);
+        assertEquals(linked + ": recovery audit file must have exactly one hard link", assertThrows(IOException.class,
+            () -> PrivateFile.openOrCreate(PathBytes.of(linked), audit).close()).getMessage());
+    }
 }

@@ -211,6 +211,42 @@ class RotatingAppendFileTest
     }
 
     @Test
+    void sizeAndReadSeeTheLiveFileAfterTheCut() throws IOException
+    {
+        Files.writeString(live(), "whole\nparti");
+        try (RotatingAppendFile file = open(live(),
+            RotatingAppendFile.Options.defaults().tornTail(RotatingAppendFile.TornTail.CUT)))
+        {
+            assertEquals(6, file.size());
+            assertEquals("whole\n", new String(file.read(0, 100), StandardCharsets.UTF_8));
+            file.append(line("next"));
+            assertEquals(6, file.size(), "buffered bytes are not counted");
+            file.flush();
+            assertEquals(11, file.size());
+            assertEquals("next\n", new String(file.read(6, 5), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void syncBeforeRotateStillRotatesTheSameWay() throws IOException
+    {
+        final RotatingAppendFile.Options options = RotatingAppendFile.Options.defaults().maxBytes(2 * RECORD_BYTES)
+            .syncBeforeRotate(true);
+        try (RotatingAppendFile file = open(live(), options))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                file.append(record(i));
+            }
+            assertEquals(2, file.rotations());
+        }
+        assertEquals(new String(record(0), StandardCharsets.UTF_8) + new String(record(1), StandardCharsets.UTF_8),
+            Files.readString(generation(live(), 2)));
+        assertEquals(new String(record(4), StandardCharsets.UTF_8), Files.readString(live()));
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void tornTailLongerThanTheTailWindowIsCutWhole() throws IOException
     {
         Files.writeString(live(), "first\n" + "y".repeat(3 * RotatingAppendFile.TAIL_BYTES + 5));

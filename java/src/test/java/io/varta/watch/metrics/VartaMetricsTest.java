@@ -98,4 +98,35 @@ class VartaMetricsTest
             "varta_beats_total{pid=\"4194304\"} 41.0", "varta_beats_total{pid=\"4294967295\"} 42.0",
             "varta_beats_total{pid=\"9\"} 90.0"), rows);
     }
+
+    @Test
+    void auditFamiliesArePresentAtZeroWithoutAnAuditLogAndReadTheWritersValuesWithOne()
+    {
+        String body = render();
+        for (final String family : new String[] {"varta_recovery_audit_dropped_total 0",
+            "varta_recovery_audit_flush_budget_exceeded_total 0", "varta_audit_fsync_budget_exceeded_total 0",
+            "varta_audit_rotation_budget_exceeded_total 0", "varta_audit_ring_watermark_total{level=\"warn\"} 0",
+            "varta_audit_ring_watermark_total{level=\"critical\"} 0", "varta_audit_io_errors_total 0",
+            "varta_audit_records_lost_total 0", "varta_audit_fsync_seconds_bucket{le=\"+Inf\"} 0"})
+        {
+            assertTrue(body.contains(family), family);
+        }
+        final DurationHistogram fsyncs = new DurationHistogram();
+        fsyncs.observe(3_000_000L);
+        final VartaMetrics metrics = new VartaMetrics(new VartaMetrics.Inputs(counters, () -> pids, iterations,
+            16384, () -> 3, 256, 256, 212_992, () -> 0, kind -> 0, () -> 2_500_000_000L, 1_000_000_000L,
+            () -> 1_700_000_000_000L), new EndpointStats(), new VartaMetrics.AuditInputs(() -> 1, () -> 2, () -> 3,
+            () -> 4, () -> 5, () -> 6, () -> 7, fsyncs));
+        body = new String(metrics.render(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("varta_recovery_audit_dropped_total 1"), body);
+        assertTrue(body.contains("varta_audit_fsync_budget_exceeded_total 2"), body);
+        assertTrue(body.contains("varta_audit_rotation_budget_exceeded_total 3"), body);
+        assertTrue(body.contains("varta_audit_ring_watermark_total{level=\"warn\"} 4"), body);
+        assertTrue(body.contains("varta_audit_ring_watermark_total{level=\"critical\"} 5"), body);
+        assertTrue(body.contains("varta_audit_io_errors_total 6"), body);
+        assertTrue(body.contains("varta_audit_records_lost_total 7"), body);
+        assertTrue(body.contains("varta_audit_fsync_seconds_bucket{le=\"0.001\"} 0"), body);
+        assertTrue(body.contains("varta_audit_fsync_seconds_bucket{le=\"0.005\"} 1"), body);
+        assertTrue(body.contains("varta_audit_fsync_seconds_count 1"), body);
+    }
 }
