@@ -20,15 +20,20 @@ void varta_clock_pair_sample(struct varta_clock_pair *out)
 {
     /* The realtime read lies between before and after; taking their midpoint puts the difference
      * within (after - before) / 2 of the truth. A preempted attempt (wide bracket) is retried; if
-     * every attempt is wide the last one is used (a false "step" only makes the bounds wider). */
+     * every attempt is wide the pair is marked imprecise, and the step detector converts with the
+     * last known difference instead: on a loaded host a preempted sample would otherwise look like a
+     * wall-clock step of milliseconds and push arrival times late (a later beat then looks too close
+     * to its predecessor and is rate-limited). */
     int64_t before = 0;
     int64_t real = 0;
     int64_t after = 0;
+    out->precise = 0;
     for (int attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
         before = read_ns(CLOCK_MONOTONIC);
         real = read_ns(CLOCK_REALTIME);
         after = read_ns(CLOCK_MONOTONIC);
         if ((uint64_t)(after - before) <= PAIR_MAX_GAP_NS) {
+            out->precise = 1;
             break;
         }
     }
@@ -36,11 +41,15 @@ void varta_clock_pair_sample(struct varta_clock_pair *out)
     out->offset_ns = real - (before + (after - before) / 2);
 }
 
-void varta_step_detector_update(struct varta_step_detector *d, const struct varta_clock_pair *pair,
+void varta_step_detector_update(struct varta_step_detector *d, struct varta_clock_pair *pair,
                                 struct varta_clock_step *step)
 {
     step->forward_ns = 0;
     step->backward_ns = 0;
+    if (!pair->precise && d->have_reference) {
+        pair->offset_ns = d->reference_offset_ns; /* noise, not a step: convert with the known difference */
+        return;
+    }
     if (!d->have_reference) {
         d->reference_offset_ns = pair->offset_ns;
         d->have_reference = 1;

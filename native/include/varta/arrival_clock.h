@@ -24,7 +24,8 @@
 /** CLOCK_REALTIME and CLOCK_MONOTONIC sampled together. */
 struct varta_clock_pair {
     uint64_t mono_ns;   /* CLOCK_MONOTONIC right after the realtime read */
-    int64_t offset_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, within VARTA_CLOCK_STEP_TOLERANCE_NS / 4 */
+    int64_t offset_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, within VARTA_CLOCK_STEP_TOLERANCE_NS / 4 if precise */
+    int precise;        /* 0: every attempt was preempted between the reads, offset_ns may be off by a lot */
 };
 
 /** How far the wall clock jumped since the previous sample (0 and 0: no step). */
@@ -41,8 +42,13 @@ struct varta_step_detector {
 /** Samples both clocks, bracketing the realtime read between two monotonic reads. Any thread. */
 void varta_clock_pair_sample(struct varta_clock_pair *out);
 
-/** Compares pair with the reference and reports the step (if any) since; one thread per detector. */
-void varta_step_detector_update(struct varta_step_detector *detector, const struct varta_clock_pair *pair,
+/**
+ * Compares pair with the reference and reports the step (if any) since; one thread per detector. An imprecise
+ * pair (preempted between its reads, e.g. on a loaded host) is no evidence of a step: it reports none and its
+ * offset is replaced by the reference, so a noisy sample neither moves conversions nor widens bounds; a real
+ * step is seen at the next precise sample.
+ */
+void varta_step_detector_update(struct varta_step_detector *detector, struct varta_clock_pair *pair,
                                 struct varta_clock_step *step);
 
 /** The monotonic time of a realtime stamp under pair's difference (0 if it would be negative). */

@@ -20,6 +20,7 @@ import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.tracker.ObserverClock;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -77,6 +78,7 @@ final class Daemon
             final BearerToken token = options.promTokenFile().isPresent()
                 ? readToken(options.promTokenFile().get()) : null;
             final TrackingConfig tracking = trackingConfig(options);
+            final ObserverClock clock = Observer.clockFor(tracking); // observer time 0 precedes every arrival
             final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
                 (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
             final Observer observer;
@@ -94,7 +96,7 @@ final class Daemon
                     sinks.add(new FileExportSink(exporter));
                 }
                 sinks.add(new DiagnosticsSink(log));
-                observer = Observer.start(tracking, new EventFanOut(sinks), signals::request, socket);
+                observer = Observer.start(tracking, clock, new EventFanOut(sinks), signals::request, List.of(socket));
             }
             catch (final IOException | RuntimeException e)
             {

@@ -95,10 +95,32 @@ public final class Observer implements AutoCloseable
     public static Observer start(final TrackingConfig config, final ObserverEvents events, final Runnable onSelfStop,
         final List<? extends Listener> listeners) throws IOException
     {
+        return start(config, clockFor(config), events, onSelfStop, listeners);
+    }
+
+    /**
+     * The observer clock the configuration asks for, starting at 0 now. Create it before binding the listeners
+     * and pass it to {@link #start(TrackingConfig, ObserverClock, ObserverEvents, Runnable, List)}: a datagram can
+     * arrive as soon as a socket is bound, and its arrival must not predate observer time 0. Any thread; the
+     * clock then belongs to the observer thread.
+     *
+     * @param config {@code boottimeClock()} chooses CLOCK_BOOTTIME, else CLOCK_MONOTONIC
+     * @return a new clock
+     */
+    public static ObserverClock clockFor(final TrackingConfig config)
+    {
+        return config.boottimeClock() ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
+    }
+
+    /**
+     * Like {@link #start(TrackingConfig, ObserverEvents, Runnable, List)}, with the observer clock made before the
+     * listeners were bound ({@link #clockFor}); the clock then belongs to the observer thread. Controlling thread.
+     */
+    public static Observer start(final TrackingConfig config, final ObserverClock clock, final ObserverEvents events,
+        final Runnable onSelfStop, final List<? extends Listener> listeners) throws IOException
+    {
         try
         {
-            final ObserverClock clock = config.boottimeClock()
-                ? new ObserverClock(NativeClock::boottimeNanos) : ObserverClock.monotonic();
             final Ring ring = new Ring(config.ringCapacity());
             final Receiver receiver = Receiver.start(listeners, ring);
             final IngestCounters counters = new IngestCounters();

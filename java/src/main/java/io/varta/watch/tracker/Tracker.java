@@ -48,8 +48,10 @@ import java.util.function.LongUnaryOperator;
  * {@link #pollStalls(long)} costs O(due stalls); {@link #nextDeadlineNanos()} tells the loop how long it
  * may sleep.
  *
- * <p><b>Time.</b> Every {@code nowNanos} argument is observer time from an {@link ObserverClock}; the
- * tracker additionally clamps it to be non-decreasing.
+ * <p><b>Time.</b> Every {@code nowNanos} argument is observer time from an {@link ObserverClock}. A beat's
+ * time is when its datagram arrived; beat times are clamped to be non-decreasing among themselves, and stall
+ * polls' times among themselves, independently: a poll at "now" never makes a beat that arrived before it look
+ * later.
  *
  * <p><b>Threading:</b> not thread-safe. Every method, including accessors, is for the observer thread
  * only; publish figures to other threads through {@link #copyCounters(long[])} into your own structure.
@@ -114,7 +116,10 @@ public final class Tracker
     private int stalledCount;
     private int cursor;
     private int lastSlot = StallTimer.NIL;
-    private long lastNow = Long.MIN_VALUE;
+    /** Latest beat time: beat times are kept non-decreasing (the stall timer keeps slots in last-beat order). */
+    private long lastBeatNow = Long.MIN_VALUE;
+    /** Latest stall-poll time, kept non-decreasing on its own. */
+    private long lastPollNow = Long.MIN_VALUE;
     private LongUnaryOperator startTimeProbe;
 
     /**
@@ -206,7 +211,7 @@ public final class Tracker
     public int beat(final long framePid, final int frameStatus, final long timestamp, final long nonce,
         final long nowNanos, final int beatOrigin, final long procStart, final long pidNsInode)
     {
-        final long now = clampNow(nowNanos);
+        final long now = clampBeatNow(nowNanos);
         final boolean terminal = NONCE_TERMINAL == nonce;
         final int slot = index.get(framePid);
         if (PidIndex.MISSING == slot)
@@ -296,7 +301,7 @@ public final class Tracker
      */
     public int pollStalls(final long nowNanos)
     {
-        final long now = clampNow(nowNanos);
+        final long now = clampPollNow(nowNanos);
         int raised = 0;
         for (int slot = timer.pollDue(now); StallTimer.NIL != slot; slot = timer.pollDue(now))
         {
@@ -762,12 +767,27 @@ public final class Tracker
         return terminal ? BeatOutcome.TERMINAL_ACCEPTED : BeatOutcome.ACCEPTED;
     }
 
-    private long clampNow(final long nowNanos)
+    /**
+     * Beat times come from each datagram's arrival, in ring order; they are kept non-decreasing among themselves
+     * only. A stall poll does not move them: a poll runs at "now", while the next beat handled may have arrived
+     * before that (it waited in the ring during the poll), and judging it at the poll time would make it look
+     * later than it was (and its successor too close to it).
+     */
+    private long clampBeatNow(final long nowNanos)
     {
-        if (nowNanos > lastNow)
+        if (nowNanos > lastBeatNow)
         {
-            lastNow = nowNanos;
+            lastBeatNow = nowNanos;
         }
-        return lastNow;
+        return lastBeatNow;
+    }
+
+    private long clampPollNow(final long nowNanos)
+    {
+        if (nowNanos > lastPollNow)
+        {
+            lastPollNow = nowNanos;
+        }
+        return lastPollNow;
     }
 }
