@@ -284,8 +284,16 @@ static void thread_pets_and_kicks_a_sleeping_loop(void)
     char kick = 'x';
     CHECK(read(hw[0], &kick, 1) == 1 && kick == '\0', "kicked with a zero byte");
     struct varta_watchdog_stats st;
-    varta_watchdog_stats(w, &st);
-    CHECK(st.pets >= 3 && st.pet_failures == 0 && st.kicks >= 1 && st.ticks >= 1, "stats");
+    for (int i = 0; i < 500; i++) { /* the counter is bumped just after the send the peer already read */
+        varta_watchdog_stats(w, &st);
+        if (st.pets >= 3 && st.kicks >= 1) {
+            break;
+        }
+        const struct timespec ten_ms = { 0, 10 * MS };
+        nanosleep(&ten_ms, NULL);
+    }
+    CHECK(st.pets >= 3 && st.pet_failures == 0 && st.kicks >= 1 && st.kick_failures == 0 && st.ticks >= 1,
+          "stats: pets %llu kicks %llu", (unsigned long long)st.pets, (unsigned long long)st.kicks);
     varta_watchdog_stop(w);
     close(notify[0]);
     close(notify[1]);
