@@ -17,7 +17,8 @@ import java.util.function.LongPredicate;
 /**
  * The observer thread's loop: drain the ring in batches through {@link Admission} (which turns each record
  * into exactly one outcome), raise due stalls, publish state for other threads, and sleep until the next
- * stall deadline or the next record.
+ * stall deadline or the next record. Each stage change is published in {@link LoopProgress} (stage, entry time,
+ * announced wake-up) for the self-watchdog.
  *
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
@@ -39,6 +40,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private final long[] trackerCounters = new long[TrackerCounter.COUNT];
     private final DurationHistogram iterationHistogram = new DurationHistogram();
     private final PidSnapshotPublisher pidSnapshots = new PidSnapshotPublisher();
+    private final LoopProgress progress = new LoopProgress();
     private final long iterationBudgetNanos;
     private long ringHighWater;
 
@@ -82,6 +84,12 @@ public final class ObserverLoop implements Runnable, TrackerListener
         return iterationHistogram;
     }
 
+    /** Any thread: the loop's published stage and iteration count (self-watchdog, heartbeat file). */
+    public LoopProgress progress()
+    {
+        return progress;
+    }
+
     /** Any thread: where scrapes get the per-pid rows from. */
     public PidSnapshotPublisher pidSnapshots()
     {
@@ -111,26 +119,35 @@ public final class ObserverLoop implements Runnable, TrackerListener
     public void run()
     {
         ThreadScheduling.setTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
-        while (!stopRequested)
+        try
         {
-            final long started = System.nanoTime();
-            final int drained = drainOnce();
+            while (!stopRequested)
+            {
+                final long started = progress.beginIteration();
+                final int drained = drainOnce();
+                progress.enter(LoopStage.STALL_CHECK);
+                tracker.pollStalls(nowNanos);
+                progress.enter(LoopStage.PUBLISH);
+                publishTrackerState();
+                pidSnapshots.publishIfRequested(tracker);
+                endIteration(started);
+                if (0 == drained)
+                {
+                    sleepUntilNextDeadline();
+                }
+            }
+            while (drainOnce() > 0)
+            {
+                // every record the (stopped) receiver published is accounted for before shutdown
+            }
             tracker.pollStalls(nowNanos);
             publishTrackerState();
-            pidSnapshots.publishIfRequested(tracker);
-            endIteration(started);
-            if (0 == drained)
-            {
-                sleepUntilNextDeadline();
-            }
+            events.onShutdown(clock.nowNanos());
         }
-        while (drainOnce() > 0)
+        finally
         {
-            // every record the (stopped) receiver published is accounted for before shutdown
+            progress.stopped();
         }
-        tracker.pollStalls(nowNanos);
-        publishTrackerState();
-        events.onShutdown(clock.nowNanos());
     }
 
     /** Observer thread: one histogram observation and the budget check per iteration; allocates nothing. */
@@ -144,6 +161,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
             counters.increment(IngestCounter.ITERATION_BUDGET_EXCEEDED);
         }
         counters.set(IngestCounter.LAST_ITERATION_NANOS, ended);
+        progress.endIteration(nowNanos);
     }
 
     private void sleepUntilNextDeadline()
@@ -153,6 +171,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)
         {
+            progress.enterSleep(timeout);
             awaitRecords.test(timeout);
         }
     }
@@ -184,6 +203,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         {
             counters.publishReceiveWindow(admission.batchFirstRecvNanos(), admission.batchLastRecvNanos());
             counters.increment(IngestCounter.BATCHES);
+            progress.enter(LoopStage.FLUSH);
             events.onBatchEnd(nowNanos);
         }
         return drained;
