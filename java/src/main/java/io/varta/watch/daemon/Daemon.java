@@ -18,6 +18,7 @@ import io.varta.watch.metrics.ScrapeCache;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.supervision.Supervision;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -38,10 +39,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>sinks are opened (the export file, after the bind, so a failed bind leaves no fresh file behind) and
  *       the observer threads start, owning the listeners;</li>
  *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
+ *   <li>supervision starts ({@link Supervision}): {@code READY=1}, the hardware watchdog, the self-watchdog and
+ *       heartbeat-file threads ({@code $NOTIFY_SOCKET} was opened at the very start, never fatally);</li>
  *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
- *   <li>stop in reverse: endpoint (no scrape wakes a closing receiver), observer within
- *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), export file closed,
- *       then one summary line.</li>
+ *   <li>stop in reverse: supervision threads and {@code STOPPING=1}, endpoint (no scrape wakes a closing
+ *       receiver), observer within {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks
+ *       flushed), export file closed, one summary line, and last the hardware watchdog's magic close, only
+ *       when the exit status is 0.</li>
  * </ol>
  *
  * <p>Threading: {@link #run} on the main thread only.
@@ -65,7 +69,9 @@ final class Daemon
     {
         final Diagnostics log = Diagnostics.toStderr(options.logFormat());
         final ShutdownSignals signals = ShutdownSignals.install();
+        final Supervision supervision = Supervision.prepare(options.supervision(), System.getenv(), log);
         FileExporter exporter = null;
+        int status = 1;
         try
         {
             final BearerToken token = options.promTokenFile().isPresent()
@@ -91,7 +97,10 @@ final class Daemon
                 socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
                 throw e;
             }
-            return runUntilShutdown(options, token, observer, socket, signals, log);
+            final VartaMetrics.ExportFileStats exportStats = null == exporter ? VartaMetrics.ExportFileStats.NONE
+                : new VartaMetrics.ExportFileStats(exporter::writeErrors, exporter::linesLost, exporter::rotations);
+            status = runUntilShutdown(options, token, observer, socket, signals, log, supervision, exportStats);
+            return status;
         }
         catch (final IOException | IllegalArgumentException e)
         {
@@ -109,11 +118,13 @@ final class Daemon
             {
                 exporter.close();
             }
+            supervision.close(0 == status);
         }
     }
 
     private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
-        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log)
+        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log, final Supervision supervision,
+        final VartaMetrics.ExportFileStats exportStats)
         throws IOException, InterruptedException
     {
         MetricsEndpoint endpoint = null;
@@ -122,14 +133,16 @@ final class Daemon
         {
             if (null != token)
             {
-                endpoint = startEndpoint(options, token, observer, socket, log);
+                endpoint = startEndpoint(options, token, observer, socket, log, exportStats);
             }
+            supervision.start(observer.progress());
             final long limit = options.shutdownAfterSecs().isPresent()
                 ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong()) : Long.MAX_VALUE;
             signals.await(limit);
         }
         finally
         {
+            supervision.stopping(); // before anything stops: a loop being stopped is not judged wedged
             if (null != endpoint)
             {
                 endpoint.close(); // before the observer: no scrape wakes a closing receiver
@@ -179,7 +192,8 @@ final class Daemon
      * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
      */
     private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
-        final Observer observer, final UdsListener socket, final Diagnostics log) throws IOException
+        final Observer observer, final UdsListener socket, final Diagnostics log,
+        final VartaMetrics.ExportFileStats exportStats) throws IOException
     {
         final InetSocketAddress requested = options.promAddr().orElseThrow();
         if (!requested.getAddress().isLoopbackAddress())
@@ -201,7 +215,7 @@ final class Daemon
             log::suppressedTotal,
             System::nanoTime,
             System.nanoTime(),
-            System::currentTimeMillis), stats);
+            System::currentTimeMillis), stats, exportStats);
         final ScrapeCache cache = new ScrapeCache(metrics::render, System::nanoTime, ScrapeCache.WINDOW_NANOS);
         final IpRateLimiter limiter = new IpRateLimiter(options.promRateLimitPerSec(), options.promRateLimitBurst(),
             System::nanoTime);

@@ -71,8 +71,22 @@ public final class VartaMetrics
     {
     }
 
+    /**
+     * The export file's own counters, read by a scrape (all safe from any thread).
+     *
+     * @param writeErrors write, sync and rotation failures
+     * @param linesLost lines that did not reach the file
+     * @param rotations completed rotations
+     */
+    public record ExportFileStats(LongSupplier writeErrors, LongSupplier linesLost, LongSupplier rotations)
+    {
+        /** No export file: every family reads 0. */
+        public static final ExportFileStats NONE = new ExportFileStats(() -> 0, () -> 0, () -> 0);
+    }
+
     private final Inputs in;
     private final EndpointStats endpoint;
+    private final ExportFileStats exportFile;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     /** The snapshot of the render in progress (render is single-threaded). */
@@ -88,14 +102,26 @@ public final class VartaMetrics
      */
     public VartaMetrics(final Inputs in, final EndpointStats endpoint)
     {
+        this(in, endpoint, ExportFileStats.NONE);
+    }
+
+    /**
+     * @param in what the families read
+     * @param endpoint the HTTP side's own counters
+     * @param exportFile the export file's counters ({@link ExportFileStats#NONE} without {@code --export-file})
+     */
+    public VartaMetrics(final Inputs in, final EndpointStats endpoint, final ExportFileStats exportFile)
+    {
         this.in = in;
         this.endpoint = endpoint;
+        this.exportFile = exportFile;
         registerPerPid();
         registerTrackerAndFrame();
         registerLoggingAndTransport();
         registerLoop();
         registerEndpointAndSelf();
         registerRing();
+        registerExportFile();
     }
 
     /**
@@ -335,6 +361,17 @@ public final class VartaMetrics
         counter("varta_ring_full_stalls_total",
             "Times the native receiver found the ring full and paused reading its socket (the kernel queue holds"
                 + " the datagrams meanwhile).", in.ringFullStalls());
+    }
+
+    private void registerExportFile()
+    {
+        counter("varta_export_file_write_errors_total",
+            "Export-file write, sync and rotation failures (each also logged rate-limited as file export error).",
+            exportFile.writeErrors());
+        counter("varta_export_file_lines_lost_total", "Export lines that did not reach the file because a write failed.",
+            exportFile.linesLost());
+        counter("varta_export_file_rotations_total", "Completed export-file rotations (--export-file-max-bytes).",
+            exportFile.rotations());
     }
 
     private double lastLoopUnixSeconds()

@@ -44,6 +44,17 @@ public final class ObserverProcess implements AutoCloseable
     public static ObserverProcess startWrapped(final Path dir, final List<String> wrapper, final String... args)
         throws IOException
     {
+        return startWithEnvironment(dir, wrapper, java.util.Map.of(), args);
+    }
+
+    /**
+     * Starts the launcher through {@code wrapper} (may be empty) with extra environment entries ({@code JAVA_OPTS}
+     * given here is appended to the tests' JVM options, e.g. a {@code -javaagent}); output goes to files in
+     * {@code dir}.
+     */
+    public static ObserverProcess startWithEnvironment(final Path dir, final List<String> wrapper,
+        final java.util.Map<String, String> environment, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(wrapper);
         command.add(launcher().toString());
         command.addAll(List.of(args));
@@ -53,6 +64,14 @@ public final class ObserverProcess implements AutoCloseable
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
         builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        builder.environment().remove("NOTIFY_SOCKET"); // a test run under systemd must not notify the real manager
+        builder.environment().remove("WATCHDOG_USEC");
+        builder.environment().remove("WATCHDOG_PID");
+        for (final java.util.Map.Entry<String, String> e : environment.entrySet())
+        {
+            builder.environment().merge(e.getKey(), e.getValue(), (old, add) -> "JAVA_OPTS".equals(e.getKey())
+                ? old + " " + add : add);
+        }
         return new ObserverProcess(builder.start(), out, err);
     }
 
