@@ -5,9 +5,13 @@
  *   notify-listen ADDRESS [--timeout-ms 60000]
  *
  * Binds a Unix datagram socket at ADDRESS, written as $NOTIFY_SOCKET is ("/path", or "@name" for a Linux
- * abstract name; a path must not exist yet), prints "ready" on stdout and then one line per datagram:
+ * abstract name; a path must not exist yet), with SO_PASSCRED on as the service manager has it, prints "ready"
+ * on stdout and then one line per datagram:
  *
- *   <CLOCK_MONOTONIC ns at receipt> <payload, with '\n' shown as \n and other bytes outside 0x20..0x7e as \xHH>
+ *   <CLOCK_MONOTONIC ns at receipt> <sender pid, 0 if unknown> <payload, with '\n' shown as \n and other bytes
+ *   outside 0x20..0x7e (and '\\') as \xHH>
+ *
+ * The sender pid is the kernel's (SCM_CREDENTIALS): what systemd compares with MainPID under NotifyAccess=main.
  *
  * Exits 0 after printing a datagram that is exactly "STOPPING=1\n"; exits 1 when --timeout-ms passes first
  * or on a socket error; exits 2 on a usage error. A path socket is unlinked on every exit but SIGKILL.
@@ -36,9 +40,9 @@ static void on_signal(int sig)
     stop = 1;
 }
 
-static void print_datagram(const unsigned char *data, size_t len)
+static void print_datagram(const unsigned char *data, size_t len, long pid)
 {
-    printf("%llu ", (unsigned long long)tool_mono_ns());
+    printf("%llu %ld ", (unsigned long long)tool_mono_ns(), pid);
     for (size_t i = 0; i < len; i++) {
         if (data[i] == '\n') {
             fputs("\\n", stdout);
@@ -83,6 +87,11 @@ int main(int argc, char **argv)
     if (argv[1][0] == '/') {
         bound_path = argv[1];
     }
+    const int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0) {
+        fprintf(stderr, "notify-listen: SO_PASSCRED: %s\n", strerror(errno));
+        return finish(fd, 1);
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -107,7 +116,14 @@ int main(int argc, char **argv)
         if (n <= 0) {
             continue;
         }
-        const ssize_t got = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        union {
+            struct cmsghdr align;
+            char bytes[CMSG_SPACE(sizeof(struct ucred))];
+        } control;
+        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.bytes,
+                              .msg_controllen = sizeof(control.bytes) };
+        const ssize_t got = recvmsg(fd, &msg, MSG_DONTWAIT);
         if (got < 0) {
             if (errno == EAGAIN || errno == EINTR) {
                 continue;
@@ -115,7 +131,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "notify-listen: recv: %s\n", strerror(errno));
             return finish(fd, 1);
         }
-        print_datagram(buf, (size_t)got);
+        long pid = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                struct ucred cred;
+                memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+                pid = (long)cred.pid;
+            }
+        }
+        print_datagram(buf, (size_t)got, pid);
         if ((size_t)got == 11 && memcmp(buf, "STOPPING=1\n", 11) == 0) {
             return finish(fd, 0);
         }

@@ -59,6 +59,11 @@ class SdNotifyIT
             listener.await(m -> m.text().equals("STOPPING=1\n"), 10);
             final List<Message> messages = listener.messages();
             assertEquals("READY=1\n", messages.get(0).text(), messages.toString());
+            for (final Message m : messages)
+            {
+                assertEquals(observer.process().pid(), m.senderPid(),
+                    "every message comes from the launched pid (the launcher execs the JVM): NotifyAccess=main holds");
+            }
             assertEquals("STOPPING=1\n", messages.get(messages.size() - 1).text(), messages.toString());
             final List<Long> pets = new ArrayList<>();
             for (final Message m : messages.subList(1, messages.size() - 1))

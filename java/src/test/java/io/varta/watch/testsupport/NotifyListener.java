@@ -17,8 +17,11 @@ import java.util.function.Predicate;
  */
 public final class NotifyListener implements AutoCloseable
 {
-    /** One datagram: when it arrived ({@link System#nanoTime()} clock) and its text ({@code "READY=1\n"}). */
-    public record Message(long receivedNanos, String text)
+    /**
+     * One datagram: when it arrived ({@link System#nanoTime()} clock), the kernel-verified sender pid (what systemd
+     * compares with MainPID) and its text ({@code "READY=1\n"}).
+     */
+    public record Message(long receivedNanos, long senderPid, String text)
     {
     }
 
@@ -69,9 +72,9 @@ public final class NotifyListener implements AutoCloseable
         {
             for (String line = out.readLine(); null != line; line = out.readLine())
             {
-                final int space = line.indexOf(' ');
-                final Message m = new Message(Long.parseLong(line.substring(0, space)),
-                    line.substring(space + 1).replace("\\n", "\n"));
+                final String[] fields = line.split(" ", 3);
+                final Message m = new Message(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
+                    fields[2].replace("\\n", "\n"));
                 synchronized (messages)
                 {
                     messages.add(m);
