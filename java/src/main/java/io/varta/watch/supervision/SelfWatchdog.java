@@ -50,10 +50,13 @@ public final class SelfWatchdog implements AutoCloseable
     /** Kicks of the hardware watchdog are at least this far apart (its timeout is at least 30 s). */
     static final long KICK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Keeps the progress block (native memory the thread reads by address) reachable while the thread runs. */
+    private final LoopProgress progress;
     private long handle;
 
-    private SelfWatchdog(final long handle)
+    private SelfWatchdog(final LoopProgress progress, final long handle)
     {
+        this.progress = progress;
         this.handle = handle;
     }
 
@@ -169,7 +172,7 @@ public final class SelfWatchdog implements AutoCloseable
             throw new NativeIoException("cannot start the self-watchdog thread: " + Natives.strerror((int)-rc),
                 (int)-rc);
         }
-        return new SelfWatchdog(rc);
+        return new SelfWatchdog(progress, rc);
     }
 
     /** Every stage's label in code order, each followed by a NUL byte. */
@@ -209,5 +212,6 @@ public final class SelfWatchdog implements AutoCloseable
             SupervisionNatives.watchdogStop(handle);
             handle = 0;
         }
+        java.lang.ref.Reference.reachabilityFence(progress);
     }
 }
