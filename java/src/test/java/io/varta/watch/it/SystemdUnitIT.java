@@ -128,12 +128,20 @@ class SystemdUnitIT
         new SecureRandom().nextBytes(token);
         final String script = """
             set -euo pipefail
-            # ProtectSystem=strict: every mount read-only but the API file systems
-            awk '{print $5}' /proc/self/mountinfo | sort -u | while read -r mp; do
+            # ProtectSystem=strict: every writable mount read-only (in this private namespace only), but the API
+            # file systems; mounts that are read-only already are left alone
+            awk '$6 !~ /(^|,)ro(,|$)/ {print $5}' /proc/self/mountinfo | sort -u | while read -r mp; do
               case "$mp" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
               mount -o bind,remount,ro "$mp" 2>/dev/null || echo "note: could not make $mp read-only" >&2
             done
-            mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp                    # PrivateTmp=yes
+            # PrivateTmp=yes: a fresh /tmp. The checkout (maybe under /tmp or a home directory, which are about to
+            # be hidden) is installed read-only into it first, as the unit's /opt/varta-watch would be.
+            mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$PRIVATE_TMP"
+            mkdir "$PRIVATE_TMP/varta-watch"
+            mount --bind "$REPO" "$PRIVATE_TMP/varta-watch"
+            mount -o bind,remount,ro "$PRIVATE_TMP/varta-watch"
+            mount -n --move "$PRIVATE_TMP" /tmp
+            opt=/tmp/varta-watch
             for h in /home /root /run/user; do                                    # ProtectHome=yes
               if [ -d "$h" ]; then mount -t tmpfs -o mode=000 tmpfs "$h"; fi
             done
@@ -144,13 +152,13 @@ class SystemdUnitIT
             # User=, NoNewPrivileges=yes, CapabilityBoundingSet= (empty), AmbientCapabilities= (empty)
             as_service() { setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs --inh-caps=-all \\
               --bounding-set=-all env HOME=/nonexistent "$@"; }
-            as_service "$LAUNCHER" --socket /tmp/run/varta.sock --threshold-ms 200 \\
+            as_service "$opt/$LAUNCHER" --socket /tmp/run/varta.sock --threshold-ms 200 \\
               --export-file /tmp/log/events.tsv --heartbeat-file /tmp/run/heartbeat \\
               --prom-addr 127.0.0.1:0 --prom-token-file /tmp/run/prom.token --shutdown-after-secs 4 \\
               >/tmp/run/stdout 2>/tmp/run/stderr &
             observer=$!
             for _ in $(seq 400); do [ -S /tmp/run/varta.sock ] && break; sleep 0.05; done
-            as_service "$TOOLS/varta-send" /tmp/run/varta.sock beat:ok:1 sleep:100 beat:ok:2
+            as_service "$opt/$TOOLS/varta-send" /tmp/run/varta.sock beat:ok:1 sleep:100 beat:ok:2
             status=0; wait "$observer" || status=$?
             echo "exit=$status"
             echo "stdout=$(cat /tmp/run/stdout)"
@@ -158,12 +166,16 @@ class SystemdUnitIT
             echo "export:"; cat /tmp/log/events.tsv
             echo "stderr:"; cat /tmp/run/stderr
             echo "probe:$(touch /etc/varta-probe 2>&1 || true)"
+            echo "checkout:$(touch "$opt/varta-probe" 2>&1 || true)"
             """;
         final ProcessBuilder builder = new ProcessBuilder("/usr/bin/unshare", "-m", "--propagation", "private",
             "/bin/bash", "-c", script).redirectErrorStream(true);
         builder.environment().put("TOKEN", HexFormat.of().formatHex(token));
-        builder.environment().put("LAUNCHER", ObserverProcess.launcher().toString());
-        builder.environment().put("TOOLS", tools().toString());
+        final Path privateTmp = Files.createDirectory(dir.resolve("private-tmp"));
+        builder.environment().put("PRIVATE_TMP", privateTmp.toString());
+        builder.environment().put("REPO", REPO.toString());
+        builder.environment().put("LAUNCHER", REPO.relativize(ObserverProcess.launcher()).toString());
+        builder.environment().put("TOOLS", REPO.relativize(tools()).toString());
         builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         final Process p = builder.start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -176,6 +188,8 @@ class SystemdUnitIT
         assertTrue(out.contains("ingest: datagrams=2 "), "received both beats: " + out);
         assertTrue(out.contains("probe:touch: cannot touch '/etc/varta-probe': Read-only file system"),
             "the emulation really was read-only: " + out);
+        assertTrue(out.contains("checkout:touch: cannot touch '/tmp/varta-watch/varta-probe': Read-only file system"),
+            "the installed checkout too: " + out);
     }
 
     @Test
