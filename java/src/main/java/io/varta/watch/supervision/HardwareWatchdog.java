@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * {@code READY=1}, write-only; it must be a character device that answers {@code WDIOC_GETTIMEOUT}; a timeout
  * below {@value #MIN_TIMEOUT_SECS} s is raised with {@code WDIOC_SETTIMEOUT}. It is kicked by the native
  * self-watchdog thread only while the observer loop shows progress ({@link SelfWatchdog}), never by a thread
- * that would go on kicking for a wedged loop. The magic close ({@code V}) is written on a clean exit only: after
- * a crash, an abort or a failed shutdown the machine reboots unless a restarted observer takes the device over
- * within the timeout.
+ * that would go on kicking for a wedged loop. The magic close ({@code V}) is written on a clean exit only (and
+ * when the start fails right after the device was opened, since nothing would kick it): after a crash, an abort
+ * or a failed shutdown the machine reboots unless a restarted observer takes the device over within the
+ * timeout.
  *
  * <p>Every refusal says why, as {@code --hw-watchdog PATH: <reason>} (exit 1):
  * <pre>

@@ -97,7 +97,12 @@ public final class Supervision implements AutoCloseable
             }
             catch (final NativeIoException e)
             {
-                if (settings.selfWatchdogSecs().isPresent() || null != hardware)
+                if (null != hardware)
+                {
+                    hardware.close(true); // nothing will kick it: disarm before failing the start
+                    hardware = null;
+                }
+                if (settings.selfWatchdogSecs().isPresent() || settings.hwWatchdog().isPresent())
                 {
                     throw e;
                 }
