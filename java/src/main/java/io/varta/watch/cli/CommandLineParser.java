@@ -5,6 +5,7 @@ import io.varta.watch.export.FileExporter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.supervision.SelfWatchdog;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
 
@@ -29,7 +30,7 @@ import java.util.function.Function;
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
  *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget /
  *       per-pid series cap / eviction window / tracker capacity ranges,
- *       clock source support, read-timeout ceiling and floor.</li>
+ *       clock source support, self-watchdog floor, read-timeout ceiling and floor.</li>
  * </ul>
  *
  * <p>Stateless; any thread may call {@link #parse}.
@@ -54,6 +55,7 @@ public final class CommandLineParser
     private static final long MIN_SHUTDOWN_GRACE_MS = Options.MIN_SHUTDOWN_GRACE_MS;
     private static final long MIN_READ_TIMEOUT_MS = Options.MIN_READ_TIMEOUT_MS;
     private static final long MAX_READ_TIMEOUT_MS = Options.MAX_READ_TIMEOUT_MS;
+    private static final long MIN_SELF_WATCHDOG_SECS = SelfWatchdog.MIN_DEADLINE_SECS;
     private static final long U64 = -1L;
 
     private CommandLineParser()
@@ -231,6 +233,15 @@ public final class CommandLineParser
             case SHUTDOWN_AFTER_SECS:
                 b.shutdownAfterSecs = unsigned(flag, v, U64);
                 break;
+            case HEARTBEAT_FILE:
+                b.heartbeatFile = Path.of(v);
+                break;
+            case SELF_WATCHDOG_SECS:
+                b.selfWatchdogSecs = unsigned(flag, v, U64);
+                break;
+            case HW_WATCHDOG:
+                b.hwWatchdog = Path.of(v);
+                break;
             case SHUTDOWN_GRACE_MS:
                 b.shutdownGraceMs = unsigned(flag, v, U64);
                 break;
@@ -298,7 +309,14 @@ public final class CommandLineParser
                 outOfRange(Flag.TRACKER_CAPACITY, b.trackerCapacity, 1, MAX_TRACKER_CAPACITY));
         }
         checkClockSupported(b.clockSource);
-        final long readTimeoutCeiling = readTimeoutCeilingMs(OptionalLong.empty());
+        if (null != b.selfWatchdogSecs && Long.compareUnsigned(b.selfWatchdogSecs, MIN_SELF_WATCHDOG_SECS) < 0)
+        {
+            throw new UsageException("--self-watchdog-secs: " + b.selfWatchdogSecs + " is below the minimum "
+                + MIN_SELF_WATCHDOG_SECS + " s (0 would abort the observer on its first iteration); omit the flag"
+                + " to run without a self-watchdog");
+        }
+        final long readTimeoutCeiling = readTimeoutCeilingMs(null == b.selfWatchdogSecs ? OptionalLong.empty()
+            : OptionalLong.of(b.selfWatchdogSecs < 0 ? Long.MAX_VALUE : b.selfWatchdogSecs));
         if (Long.compareUnsigned(b.readTimeoutMs, readTimeoutCeiling) > 0)
         {
             throw new UsageException("--read-timeout-ms: " + Long.toUnsignedString(b.readTimeoutMs)
@@ -315,8 +333,7 @@ public final class CommandLineParser
 
     /**
      * The largest accepted {@code --read-timeout-ms}: 1000 ms, lowered to half of
-     * {@code --self-watchdog-secs} when that flag is set (it is not supported by this build yet, so the
-     * parser passes empty). Any thread.
+     * {@code --self-watchdog-secs} when that flag is set. Any thread.
      *
      * @param selfWatchdogSecs the self-watchdog deadline, if configured
      * @return the ceiling in milliseconds

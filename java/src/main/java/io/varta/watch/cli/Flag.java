@@ -7,6 +7,9 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.supervision.HardwareWatchdog;
+import io.varta.watch.supervision.HeartbeatFile;
+import io.varta.watch.supervision.SelfWatchdog;
 import io.varta.watch.tracker.RateLimiter;
 
 import java.util.Collections;
@@ -148,12 +151,16 @@ public enum Flag
         "Exit (code 1) when an agent from another pid namespace is seen."),
 
     // ---- liveness and lifecycle ----------------------------------------------------------------
-    HEARTBEAT_FILE("--heartbeat-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Rewrite this file atomically on every loop iteration."),
-    SELF_WATCHDOG_SECS("--self-watchdog-secs", "SECS", FlagStatus.NOT_YET_SUPPORTED,
-        "none (4 under systemd WatchdogSec)", "Abort when the loop makes no progress for this long (>= 1)."),
-    HW_WATCHDOG("--hw-watchdog", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Kick this hardware watchdog device every iteration."),
+    HEARTBEAT_FILE("--heartbeat-file", "PATH", FlagStatus.SUPPORTED, "none",
+        "Atomically rewrite this file with '<loop_count> <observer_ns>' while the loop moves (at most every "
+            + HeartbeatFile.INTERVAL_MILLIS + " ms)."),
+    SELF_WATCHDOG_SECS("--self-watchdog-secs", "SECS", FlagStatus.SUPPORTED,
+        "none (" + SelfWatchdog.SYSTEMD_DEADLINE_SECS + " under systemd WatchdogSec)",
+        "Abort (SIGABRT) when a loop stage or iteration lasts this long (>= " + SelfWatchdog.MIN_DEADLINE_SECS
+            + ")."),
+    HW_WATCHDOG("--hw-watchdog", "PATH", FlagStatus.SUPPORTED, "none",
+        "Kick this hardware watchdog device while the loop makes progress (timeout raised to >= "
+            + HardwareWatchdog.MIN_TIMEOUT_SECS + " s)."),
     SHUTDOWN_AFTER_SECS("--shutdown-after-secs", "SECS", FlagStatus.SUPPORTED, "none",
         "Exit cleanly (code 0) after this many seconds."),
     SIGNAL_HANDLER_MODE("--signal-handler-mode", "direct|libc", FlagStatus.SUPPORTED, "direct",

@@ -7,6 +7,7 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.supervision.Supervision;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.log.LogFormat;
@@ -74,6 +75,9 @@ public final class Options
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
     private final OptionalLong shutdownAfterSecs;
+    private final Path heartbeatFile;
+    private final OptionalLong selfWatchdogSecs;
+    private final Path hwWatchdog;
     private final long shutdownGraceMs;
     private final SignalHandlerMode signalHandlerMode;
     private final LogFormat logFormat;
@@ -118,6 +122,11 @@ public final class Options
             ? OptionalLong.empty()
             : OptionalLong.of(saturate(b.shutdownAfterSecs));
         this.shutdownGraceMs = saturate(b.shutdownGraceMs);
+        this.heartbeatFile = b.heartbeatFile;
+        this.selfWatchdogSecs = b.selfWatchdogSecs == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(saturate(b.selfWatchdogSecs));
+        this.hwWatchdog = b.hwWatchdog;
         this.signalHandlerMode = b.signalHandlerMode;
         this.logFormat = b.logFormat;
     }
@@ -322,6 +331,30 @@ public final class Options
         return shutdownGraceMs;
     }
 
+    /** @return {@code --heartbeat-file}, if set. Any thread. */
+    public Optional<Path> heartbeatFile()
+    {
+        return Optional.ofNullable(heartbeatFile);
+    }
+
+    /** @return {@code --self-watchdog-secs} (&ge; 1), empty = only under systemd's watchdog. Any thread. */
+    public OptionalLong selfWatchdogSecs()
+    {
+        return selfWatchdogSecs;
+    }
+
+    /** @return {@code --hw-watchdog}, if set. Any thread. */
+    public Optional<Path> hwWatchdog()
+    {
+        return Optional.ofNullable(hwWatchdog);
+    }
+
+    /** @return the supervision flags together, as {@link Supervision} takes them. Any thread. */
+    public Supervision.Settings supervision()
+    {
+        return new Supervision.Settings(heartbeatFile(), selfWatchdogSecs, hwWatchdog());
+    }
+
     /** @return {@code --signal-handler-mode}; no effect on the JVM. Any thread. */
     public SignalHandlerMode signalHandlerMode()
     {
@@ -374,6 +407,9 @@ public final class Options
         boolean strictNamespaceCheck;
         Long shutdownAfterSecs;
         long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+        Path heartbeatFile;
+        Long selfWatchdogSecs;
+        Path hwWatchdog;
         SignalHandlerMode signalHandlerMode = SignalHandlerMode.DIRECT;
         LogFormat logFormat = LogFormat.TEXT;
 

@@ -21,6 +21,7 @@ import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.ObserverClock;
+import io.varta.watch.supervision.Supervision;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -42,11 +43,14 @@ import java.util.concurrent.TimeUnit;
  *       thread, then the export file; after the bind, so a failed bind leaves no fresh file behind) and the
  *       observer threads start, owning the listeners;</li>
  *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
+ *   <li>supervision starts ({@link Supervision}): {@code READY=1}, the hardware watchdog, the self-watchdog and
+ *       heartbeat-file threads ({@code $NOTIFY_SOCKET} was opened at the very start, never fatally);</li>
  *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
- *   <li>stop in reverse: endpoint (no scrape wakes a closing receiver), observer within
- *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), one summary line, then
- *       the audit log drained, fdatasynced and closed (waiting at most {@code --shutdown-grace-ms} for its writer;
- *       recovery, once wired, stops before it) and the export file closed.</li>
+ *   <li>stop in reverse: supervision threads and {@code STOPPING=1}, endpoint (no scrape wakes a closing
+ *       receiver), observer within {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks
+ *       flushed), one summary line, then the audit log drained, fdatasynced and closed (waiting at most
+ *       {@code --shutdown-grace-ms} for its writer; recovery, once wired, stops before it), the export file
+ *       closed, and last the hardware watchdog's magic close, only when the exit status is 0.</li>
  * </ol>
  *
  * <p>Threading: {@link #run} on the main thread only.
@@ -72,7 +76,9 @@ final class Daemon
         final ShutdownSignals signals = ShutdownSignals.install();
         final DurationHistogram auditFsyncs = new DurationHistogram();
         RecoveryAuditLog audit = null;
+        final Supervision supervision = Supervision.prepare(options.supervision(), System.getenv(), log);
         FileExporter exporter = null;
+        int status = 1;
         try
         {
             final BearerToken token = options.promTokenFile().isPresent()
@@ -103,7 +109,12 @@ final class Daemon
                 socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
                 throw e;
             }
-            return runUntilShutdown(options, token, observer, socket, signals, log, auditInputs(audit, auditFsyncs));
+            final VartaMetrics.SinkStats sinkStats = VartaMetrics.SinkStats.NONE
+                .withAudit(auditInputs(audit, auditFsyncs))
+                .withExportFile(null == exporter ? VartaMetrics.ExportFileStats.NONE
+                    : new VartaMetrics.ExportFileStats(exporter::writeErrors, exporter::linesLost, exporter::rotations));
+            status = runUntilShutdown(options, token, observer, socket, signals, log, supervision, sinkStats);
+            return status;
         }
         catch (final IOException | IllegalArgumentException e)
         {
@@ -131,6 +142,7 @@ final class Daemon
             {
                 exporter.close();
             }
+            supervision.close(0 == status);
         }
     }
 
@@ -173,8 +185,8 @@ final class Daemon
     }
 
     private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
-        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log,
-        final VartaMetrics.AuditInputs audit) throws IOException, InterruptedException
+        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log, final Supervision supervision,
+        final VartaMetrics.SinkStats sinkStats) throws IOException, InterruptedException
     {
         MetricsEndpoint endpoint = null;
         final boolean closedInTime;
@@ -182,14 +194,16 @@ final class Daemon
         {
             if (null != token)
             {
-                endpoint = startEndpoint(options, token, observer, socket, log, audit);
+                endpoint = startEndpoint(options, token, observer, socket, log, sinkStats);
             }
+            supervision.start(observer.progress());
             final long limit = options.shutdownAfterSecs().isPresent()
                 ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong()) : Long.MAX_VALUE;
             signals.await(limit);
         }
         finally
         {
+            supervision.stopping(); // before anything stops: a loop being stopped is not judged wedged
             if (null != endpoint)
             {
                 endpoint.close(); // before the observer: no scrape wakes a closing receiver
@@ -239,8 +253,8 @@ final class Daemon
      * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
      */
     private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
-        final Observer observer, final UdsListener socket, final Diagnostics log, final VartaMetrics.AuditInputs audit)
-        throws IOException
+        final Observer observer, final UdsListener socket, final Diagnostics log,
+        final VartaMetrics.SinkStats sinkStats) throws IOException
     {
         final InetSocketAddress requested = options.promAddr().orElseThrow();
         if (!requested.getAddress().isLoopbackAddress())
@@ -270,8 +284,8 @@ final class Daemon
         final MetricsEndpoint endpoint;
         try
         {
-            endpoint = MetricsEndpoint.start(requested, token, limiter, inputs, audit, stats, options.scrapeBudgetMs(),
-                log);
+            endpoint = MetricsEndpoint.start(requested, token, limiter, inputs, sinkStats, stats,
+                options.scrapeBudgetMs(), log);
         }
         catch (final IOException e)
         {

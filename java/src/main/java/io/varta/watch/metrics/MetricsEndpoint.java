@@ -143,14 +143,15 @@ public final class MetricsEndpoint implements AutoCloseable
     }
 
     /**
-     * {@link #start(InetSocketAddress, BearerToken, IpRateLimiter, VartaMetrics.Inputs, VartaMetrics.AuditInputs,
-     * EndpointStats, long, Diagnostics)} for a process without an audit log (its families are emitted at 0).
+     * {@link #start(InetSocketAddress, BearerToken, IpRateLimiter, VartaMetrics.Inputs, VartaMetrics.SinkStats,
+     * EndpointStats, long, Diagnostics)} for a process without an export file or audit log (their families are
+     * emitted at 0).
      */
     public static MetricsEndpoint start(final InetSocketAddress address, final BearerToken token,
         final IpRateLimiter ipLimiter, final VartaMetrics.Inputs inputs, final EndpointStats stats,
         final long scrapeBudgetMillis, final Diagnostics log) throws IOException
     {
-        return start(address, token, ipLimiter, inputs, VartaMetrics.AuditInputs.none(), stats, scrapeBudgetMillis,
+        return start(address, token, ipLimiter, inputs, VartaMetrics.SinkStats.NONE, stats, scrapeBudgetMillis,
             log);
     }
 
@@ -169,7 +170,7 @@ public final class MetricsEndpoint implements AutoCloseable
      * @throws IOException when the address cannot be bound
      */
     public static MetricsEndpoint start(final InetSocketAddress address, final BearerToken token,
-        final IpRateLimiter ipLimiter, final VartaMetrics.Inputs inputs, final VartaMetrics.AuditInputs audit,
+        final IpRateLimiter ipLimiter, final VartaMetrics.Inputs inputs, final VartaMetrics.SinkStats sinks,
         final EndpointStats stats, final long scrapeBudgetMillis, final Diagnostics log) throws IOException
     {
         // Bound how long a client may take to send its request and to read the response (seconds; checked by
@@ -182,8 +183,8 @@ public final class MetricsEndpoint implements AutoCloseable
         // One render thread per body kind: each cache runs one render at a time, and a slow body with per-pid
         // rows never delays the small ?pids=0 one. Each kind has its own model (VartaMetrics is single-threaded).
         final ExecutorService renderExecutor = Executors.newFixedThreadPool(2, niceThreads("varta-metrics-render-"));
-        final VartaMetrics withRows = new VartaMetrics(inputs, stats, audit);
-        final VartaMetrics withoutRows = new VartaMetrics(inputs, stats, audit);
+        final VartaMetrics withRows = new VartaMetrics(inputs, stats, sinks);
+        final VartaMetrics withoutRows = new VartaMetrics(inputs, stats, sinks);
         final ScrapeCache withPidRows = new ScrapeCache(deadline -> withRows.render(PidRows.UP_TO_CAP, deadline),
             renderExecutor, System::nanoTime, ScrapeCache.WINDOW_NANOS);
         final ScrapeCache withoutPidRows = new ScrapeCache(deadline -> withoutRows.render(PidRows.NONE, deadline),

@@ -150,9 +150,48 @@ public final class VartaMetrics
         }
     }
 
+    /**
+     * The export file's own counters, read by a scrape (all safe from any thread).
+     *
+     * @param writeErrors write, sync and rotation failures
+     * @param linesLost lines that did not reach the file
+     * @param rotations completed rotations
+     */
+    public record ExportFileStats(LongSupplier writeErrors, LongSupplier linesLost, LongSupplier rotations)
+    {
+        /** No export file: every family reads 0. */
+        public static final ExportFileStats NONE = new ExportFileStats(() -> 0, () -> 0, () -> 0);
+    }
+
+    /**
+     * What the event sinks publish for their families, all safe to read from a scrape thread; a sink that is not
+     * configured reads 0 ({@link #NONE}), so every family is emitted either way.
+     *
+     * @param exportFile the export file's counters
+     * @param audit the audit log's counters
+     */
+    public record SinkStats(ExportFileStats exportFile, AuditInputs audit)
+    {
+        /** No export file, no audit log. */
+        public static final SinkStats NONE = new SinkStats(ExportFileStats.NONE, AuditInputs.none());
+
+        /** @param stats the export file's counters @return these stats with them */
+        public SinkStats withExportFile(final ExportFileStats stats)
+        {
+            return new SinkStats(stats, audit);
+        }
+
+        /** @param inputs the audit log's counters @return these stats with them */
+        public SinkStats withAudit(final AuditInputs inputs)
+        {
+            return new SinkStats(exportFile, inputs);
+        }
+    }
+
     private final Inputs in;
     private final AuditInputs audit;
     private final EndpointStats endpoint;
+    private final ExportFileStats exportFile;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     /** The snapshot of the render in progress (render is single-threaded). */
@@ -172,19 +211,20 @@ public final class VartaMetrics
      */
     public VartaMetrics(final Inputs in, final EndpointStats endpoint)
     {
-        this(in, endpoint, AuditInputs.none());
+        this(in, endpoint, SinkStats.NONE);
     }
 
     /**
      * @param in what the families read
      * @param endpoint the HTTP side's own counters
-     * @param audit what the audit-log families read
+     * @param sinks the event sinks' published counters (export file, audit log; {@link SinkStats#NONE} without)
      */
-    public VartaMetrics(final Inputs in, final EndpointStats endpoint, final AuditInputs audit)
+    public VartaMetrics(final Inputs in, final EndpointStats endpoint, final SinkStats sinks)
     {
         this.in = in;
-        this.audit = audit;
+        this.audit = sinks.audit();
         this.endpoint = endpoint;
+        this.exportFile = sinks.exportFile();
         registerPerPid();
         registerTrackerAndFrame();
         registerLoggingAndTransport();
@@ -192,6 +232,7 @@ public final class VartaMetrics
         registerEndpointAndSelf();
         registerRing();
         registerAudit();
+        registerExportFile();
     }
 
     /**
@@ -516,6 +557,17 @@ public final class VartaMetrics
             audit.ioErrors());
         counter("varta_audit_records_lost_total",
             "Audit records whose write failed (cut back out of the file; declared write_failed).", audit.recordsLost());
+    }
+
+    private void registerExportFile()
+    {
+        counter("varta_export_file_write_errors_total",
+            "Export-file write, sync and rotation failures (each also logged rate-limited as file export error).",
+            exportFile.writeErrors());
+        counter("varta_export_file_lines_lost_total", "Export lines that did not reach the file because a write failed.",
+            exportFile.linesLost());
+        counter("varta_export_file_rotations_total", "Completed export-file rotations (--export-file-max-bytes).",
+            exportFile.rotations());
     }
 
     private double lastLoopUnixSeconds()

@@ -162,6 +162,12 @@ public final class Observer implements AutoCloseable
         return loop.pidSnapshots().request(receiver::wakeConsumer, timeoutNanos, maxRows);
     }
 
+    /** Any thread: the loop's published stage and iteration count (self-watchdog, heartbeat file). */
+    public LoopProgress progress()
+    {
+        return loop.progress();
+    }
+
     /** Any thread: ring capacity in records. */
     public int ringCapacity()
     {

@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
 /**
  * The observer thread's loop: drain the ring in batches through {@link Admission} (which turns each record
  * into exactly one outcome), raise due stalls, publish state for other threads, and sleep until the next
- * stall deadline or the next record.
+ * stall deadline or the next record. Each stage change is published in {@link LoopProgress} (stage, entry time,
+ * announced wake-up) for the self-watchdog.
  *
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
@@ -48,6 +49,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private final long[] trackerCounters = new long[TrackerCounter.COUNT];
     private final DurationHistogram iterationHistogram = new DurationHistogram();
     private final PidSnapshotPublisher pidSnapshots = new PidSnapshotPublisher();
+    private final LoopProgress progress = new LoopProgress();
     private final long iterationBudgetNanos;
     private long ringHighWater;
 
@@ -112,6 +114,12 @@ public final class ObserverLoop implements Runnable, TrackerListener
         return iterationHistogram;
     }
 
+    /** Any thread: the loop's published stage and iteration count (self-watchdog, heartbeat file). */
+    public LoopProgress progress()
+    {
+        return progress;
+    }
+
     /** Any thread: where scrapes get the per-pid rows from. */
     public PidSnapshotPublisher pidSnapshots()
     {
@@ -141,21 +149,28 @@ public final class ObserverLoop implements Runnable, TrackerListener
     public void run()
     {
         ThreadScheduling.setTimerSlack(OBSERVER_TIMER_SLACK_NANOS);
-        while (!stopRequested)
+        try
         {
-            if (0 == iterate())
+            while (!stopRequested)
             {
-                sleepUntilNextDeadline();
+                if (0 == iterate())
+                {
+                    sleepUntilNextDeadline();
+                }
             }
+            events.onStopping(clock.nowNanos());
+            while (drainOnce() > 0)
+            {
+                // every record the (stopped) receiver published is accounted for before shutdown
+            }
+            tracker.pollStalls(stallHorizon());
+            publishTrackerState();
+            events.onShutdown(clock.nowNanos());
         }
-        events.onStopping(clock.nowNanos());
-        while (drainOnce() > 0)
+        finally
         {
-            // every record the (stopped) receiver published is accounted for before shutdown
+            progress.stopped();
         }
-        tracker.pollStalls(stallHorizon());
-        publishTrackerState();
-        events.onShutdown(clock.nowNanos());
     }
 
     /**
@@ -165,9 +180,11 @@ public final class ObserverLoop implements Runnable, TrackerListener
      */
     int iterate()
     {
-        final long started = System.nanoTime();
+        final long started = progress.beginIteration();
         final int drained = drainOnce();
+        progress.enter(LoopStage.STALL_CHECK);
         tracker.pollStalls(stallHorizon());
+        progress.enter(LoopStage.PUBLISH);
         publishTrackerState();
         pidSnapshots.publishIfRequested(tracker);
         endIteration(started);
@@ -217,6 +234,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
             counters.increment(IngestCounter.ITERATION_BUDGET_EXCEEDED);
         }
         counters.set(IngestCounter.LAST_ITERATION_NANOS, ended);
+        progress.endIteration(nowNanos);
     }
 
     private void sleepUntilNextDeadline()
@@ -227,6 +245,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)
         {
+            progress.enterSleep(timeout);
             awaitRecords.test(timeout);
         }
     }
@@ -259,6 +278,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         {
             counters.publishReceiveWindow(admission.batchFirstRecvNanos(), admission.batchLastRecvNanos());
             counters.increment(IngestCounter.BATCHES);
+            progress.enter(LoopStage.FLUSH);
             events.onBatchEnd(nowNanos);
         }
         return drained;

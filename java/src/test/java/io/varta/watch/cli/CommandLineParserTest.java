@@ -318,6 +318,42 @@ class CommandLineParserTest
     }
 
     @Test
+    void supervisionFlagsParse() throws UsageException
+    {
+        final Options none = parseOk(BASE);
+        assertTrue(none.heartbeatFile().isEmpty());
+        assertTrue(none.selfWatchdogSecs().isEmpty());
+        assertTrue(none.hwWatchdog().isEmpty());
+        final Options o = parseOk(withBase("--heartbeat-file", "/run/varta/hb", "--self-watchdog-secs", "+3",
+            "--hw-watchdog", "/dev/watchdog0"));
+        assertEquals(Path.of("/run/varta/hb"), o.heartbeatFile().orElseThrow());
+        assertEquals(3, o.selfWatchdogSecs().getAsLong());
+        assertEquals(Path.of("/dev/watchdog0"), o.hwWatchdog().orElseThrow());
+        assertEquals(o.heartbeatFile(), o.supervision().heartbeatFile());
+        assertEquals(Long.MAX_VALUE,
+            parseOk(withBase("--self-watchdog-secs", "18446744073709551615")).selfWatchdogSecs().getAsLong());
+    }
+
+    @Test
+    void selfWatchdogOfZeroIsRejected()
+    {
+        assertEquals("--self-watchdog-secs: 0 is below the minimum 1 s (0 would abort the observer on its first"
+            + " iteration); omit the flag to run without a self-watchdog", error(withBase("--self-watchdog-secs", "0")));
+        assertEquals("--self-watchdog-secs: not a valid unsigned integer: \"-1\"",
+            error(withBase("--self-watchdog-secs", "-1")));
+    }
+
+    @Test
+    void readTimeoutCeilingIsHalfTheSelfWatchdogDeadline() throws UsageException
+    {
+        assertEquals(500, parseOk(withBase("--self-watchdog-secs", "1", "--read-timeout-ms", "500")).readTimeoutMs());
+        assertEquals("--read-timeout-ms: 501 ms exceeds the maximum 500 ms (must stay below the active self-watchdog"
+            + " budget)", error(withBase("--self-watchdog-secs", "1", "--read-timeout-ms", "501")));
+        assertEquals(1000, parseOk(withBase("--self-watchdog-secs", "18446744073709551615", "--read-timeout-ms",
+            "1000")).readTimeoutMs());
+    }
+
+    @Test
     void readTimeoutOfZeroIsRejected()
     {
         final String message = error(withBase("--read-timeout-ms", "0"));
@@ -394,8 +430,7 @@ class CommandLineParserTest
         "--secure-udp-i-accept-recovery-on-unauthenticated-transport",
         "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport",
         "--recovery-exec", "--recovery-exec-file", "--recovery-debounce-ms", "--recovery-env",
-        "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-capture-stdio", "--recovery-capture-bytes",
-        "--heartbeat-file", "--self-watchdog-secs", "--hw-watchdog"})
+        "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-capture-stdio", "--recovery-capture-bytes"})
     void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
     {
         assertEquals(flag + " is not supported yet by this build", error(withBase(flag, "1")));

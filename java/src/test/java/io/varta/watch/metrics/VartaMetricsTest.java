@@ -115,8 +115,8 @@ class VartaMetricsTest
         fsyncs.observe(3_000_000L);
         final VartaMetrics metrics = new VartaMetrics(new VartaMetrics.Inputs(counters, () -> pids, iterations,
             16384, () -> 3, 256, 256, 212_992, () -> 0, kind -> 0, () -> 2_500_000_000L, 1_000_000_000L,
-            () -> 1_700_000_000_000L), new EndpointStats(), new VartaMetrics.AuditInputs(() -> 1, () -> 2, () -> 3,
-            () -> 4, () -> 5, () -> 6, () -> 7, fsyncs));
+            () -> 1_700_000_000_000L), new EndpointStats(), VartaMetrics.SinkStats.NONE.withAudit(
+            new VartaMetrics.AuditInputs(() -> 1, () -> 2, () -> 3, () -> 4, () -> 5, () -> 6, () -> 7, fsyncs)));
         body = new String(metrics.render(), StandardCharsets.UTF_8);
         assertTrue(body.contains("varta_recovery_audit_dropped_total 1"), body);
         assertTrue(body.contains("varta_audit_fsync_budget_exceeded_total 2"), body);

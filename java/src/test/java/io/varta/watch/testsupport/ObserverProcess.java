@@ -34,7 +34,7 @@ public final class ObserverProcess implements AutoCloseable
     /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
     public static ObserverProcess start(final Path dir, final String... args) throws IOException
     {
-        return launch(dir, List.of(), "", args);
+        return launch(dir, List.of(), java.util.Map.of(), args);
     }
 
     /**
@@ -44,7 +44,7 @@ public final class ObserverProcess implements AutoCloseable
     public static ObserverProcess startWrapped(final Path dir, final List<String> wrapper, final String... args)
         throws IOException
     {
-        return launch(dir, wrapper, "", args);
+        return launch(dir, wrapper, java.util.Map.of(), args);
     }
 
     /**
@@ -54,11 +54,22 @@ public final class ObserverProcess implements AutoCloseable
     public static ObserverProcess startWithJavaOptions(final Path dir, final String javaOptions, final String... args)
         throws IOException
     {
-        return launch(dir, List.of(), javaOptions, args);
+        return launch(dir, List.of(), java.util.Map.of("JAVA_OPTS", javaOptions), args);
     }
 
-    private static ObserverProcess launch(final Path dir, final List<String> wrapper, final String javaOptions,
-        final String... args) throws IOException
+    /**
+     * Starts the launcher through {@code wrapper} (may be empty) with extra environment entries ({@code JAVA_OPTS}
+     * given here is appended to the tests' JVM options, e.g. a {@code -javaagent}); output goes to files in
+     * {@code dir}.
+     */
+    public static ObserverProcess startWithEnvironment(final Path dir, final List<String> wrapper,
+        final java.util.Map<String, String> environment, final String... args) throws IOException
+    {
+        return launch(dir, wrapper, environment, args);
+    }
+
+    private static ObserverProcess launch(final Path dir, final List<String> wrapper,
+        final java.util.Map<String, String> environment, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(wrapper);
         command.add(launcher().toString());
@@ -68,7 +79,15 @@ public final class ObserverProcess implements AutoCloseable
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
-        builder.environment().put("JAVA_OPTS", ("-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + javaOptions).trim());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        builder.environment().remove("NOTIFY_SOCKET"); // a test run under systemd must not notify the real manager
+        builder.environment().remove("WATCHDOG_USEC");
+        builder.environment().remove("WATCHDOG_PID");
+        for (final java.util.Map.Entry<String, String> e : environment.entrySet())
+        {
+            builder.environment().merge(e.getKey(), e.getValue(), (old, add) -> "JAVA_OPTS".equals(e.getKey())
+                ? old + " " + add : add);
+        }
         return new ObserverProcess(builder.start(), out, err);
     }
 
