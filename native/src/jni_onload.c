@@ -33,6 +33,7 @@ jint JNI_OnLoad(JavaVM *vm, void *reserved)
         varta_jni_recv_natives(),
         varta_jni_clock_natives(),
         varta_jni_secret_natives(),
+        varta_jni_process_natives(),
     };
     const size_t count = sizeof(tables) / sizeof(tables[0]);
     for (size_t i = 0; i < count; i++) {
