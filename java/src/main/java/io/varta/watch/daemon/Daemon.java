@@ -18,6 +18,12 @@ import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.nativeio.SecretFile;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.recovery.ChildEnvironment;
+import io.varta.watch.recovery.Recovery;
+import io.varta.watch.recovery.RecoveryCommand;
+import io.varta.watch.recovery.RecoveryConfig;
+import io.varta.watch.recovery.RecoveryListener;
+import io.varta.watch.recovery.RecoveryStats;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -27,21 +33,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles the observer process from validated {@link Options}, runs it until a shutdown request, and takes
  * it apart again. The order is the contract:
  * <ol>
- *   <li>secrets are read and checked (the {@code /metrics} token) before anything is bound;</li>
+ *   <li>secrets are read and checked (the {@code /metrics} token, the recovery command and its exec file) before
+ *       anything is bound;</li>
  *   <li>listeners are bound (the UDS socket);</li>
- *   <li>sinks are opened (the export file, after the bind, so a failed bind leaves no fresh file behind) and
- *       the observer threads start, owning the listeners;</li>
+ *   <li>sinks are opened (the export file, after the bind, so a failed bind leaves no fresh file behind), the
+ *       recovery thread starts, and the observer threads start, owning the listeners;</li>
  *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
  *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
  *   <li>stop in reverse: endpoint (no scrape wakes a closing receiver), observer within
- *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed), export file closed,
- *       then one summary line.</li>
+ *       {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks flushed, no further stall),
+ *       recovery children killed and reaped within what is left of the same grace, export file closed, then one
+ *       summary line.</li>
  * </ol>
  *
  * <p>Threading: {@link #run} on the main thread only.
@@ -66,10 +75,12 @@ final class Daemon
         final Diagnostics log = Diagnostics.toStderr(options.logFormat());
         final ShutdownSignals signals = ShutdownSignals.install();
         FileExporter exporter = null;
+        Recovery recovery = null;
         try
         {
             final BearerToken token = options.promTokenFile().isPresent()
                 ? readToken(options.promTokenFile().get()) : null;
+            final RecoveryConfig recoveryConfig = recoveryConfig(options, log).orElse(null);
             final TrackingConfig tracking = trackingConfig(options);
             final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
                 (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
@@ -84,14 +95,23 @@ final class Daemon
                     sinks.add(new FileExportSink(exporter));
                 }
                 sinks.add(new DiagnosticsSink(log));
+                if (null != recoveryConfig)
+                {
+                    recovery = Recovery.start(recoveryConfig, RecoveryListener.NONE, log);
+                    sinks.add(recovery.sink());
+                }
                 observer = Observer.start(tracking, new EventFanOut(sinks), signals::request, socket);
             }
             catch (final IOException | RuntimeException e)
             {
                 socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
+                if (null != recovery)
+                {
+                    recovery.stop(System.nanoTime()); // no child was started: no stall was ever seen
+                }
                 throw e;
             }
-            return runUntilShutdown(options, token, observer, socket, signals, log);
+            return runUntilShutdown(options, token, observer, recovery, socket, signals, log);
         }
         catch (final IOException | IllegalArgumentException e)
         {
@@ -113,7 +133,7 @@ final class Daemon
     }
 
     private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
-        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log)
+        final Recovery recovery, final UdsListener socket, final ShutdownSignals signals, final Diagnostics log)
         throws IOException, InterruptedException
     {
         MetricsEndpoint endpoint = null;
@@ -122,7 +142,7 @@ final class Daemon
         {
             if (null != token)
             {
-                endpoint = startEndpoint(options, token, observer, socket, log);
+                endpoint = startEndpoint(options, token, observer, recovery, socket, log);
             }
             final long limit = options.shutdownAfterSecs().isPresent()
                 ? TimeUnit.SECONDS.toNanos(options.shutdownAfterSecs().getAsLong()) : Long.MAX_VALUE;
@@ -134,7 +154,12 @@ final class Daemon
             {
                 endpoint.close(); // before the observer: no scrape wakes a closing receiver
             }
+            final long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownGraceMs());
             closedInTime = closeWithinGrace(observer, options.shutdownGraceMs(), log);
+            if (null != recovery)
+            {
+                recovery.stop(graceDeadline); // after the observer: no stall can ask for a child any more
+            }
         }
         if (!closedInTime)
         {
@@ -162,6 +187,36 @@ final class Daemon
         }
     }
 
+    /**
+     * The recovery settings, with the reference's startup checks (exit 1): exec and exec file together, an empty
+     * command, the exec file's private-file rules and an empty exec file.
+     *
+     * @return empty when no recovery command is configured
+     */
+    private static Optional<RecoveryConfig> recoveryConfig(final Options options, final Diagnostics log)
+        throws IOException
+    {
+        final Optional<RecoveryCommand> command = RecoveryCommand.resolve(options.recoveryExec(),
+            options.recoveryExecFile());
+        if (command.isEmpty())
+        {
+            return Optional.empty();
+        }
+        if (options.recoveryInheritEnv())
+        {
+            log.warn("--recovery-inherit-env: recovery children get the observer's whole environment, every secret"
+                + " in it included");
+        }
+        return Optional.of(RecoveryConfig.builder(command.get(),
+                ChildEnvironment.of(options.recoveryEnv(), options.recoveryInheritEnv(), System.getenv()))
+            .debounceMillis(options.recoveryDebounceMs())
+            .timeoutMillis(options.recoveryTimeoutMs())
+            .capture(options.recoveryCaptureStdio(), options.recoveryCaptureBytes())
+            .outstandingCapacity(options.trackerCapacity())
+            .allowCrossNamespace(options.allowCrossNamespaceAgents())
+            .build());
+    }
+
     private static TrackingConfig trackingConfig(final Options options)
     {
         return TrackingConfig.builder(options.thresholdMs())
@@ -179,7 +234,8 @@ final class Daemon
      * Binds {@code /metrics}, then prints the bound {@code IP:PORT} as the only line ever written to stdout.
      */
     private static MetricsEndpoint startEndpoint(final Options options, final BearerToken token,
-        final Observer observer, final UdsListener socket, final Diagnostics log) throws IOException
+        final Observer observer, final Recovery recovery, final UdsListener socket, final Diagnostics log)
+        throws IOException
     {
         final InetSocketAddress requested = options.promAddr().orElseThrow();
         if (!requested.getAddress().isLoopbackAddress())
@@ -201,7 +257,7 @@ final class Daemon
             log::suppressedTotal,
             System::nanoTime,
             System.nanoTime(),
-            System::currentTimeMillis), stats);
+            System::currentTimeMillis), stats, null != recovery ? recovery.stats() : new RecoveryStats());
         final ScrapeCache cache = new ScrapeCache(metrics::render, System::nanoTime, ScrapeCache.WINDOW_NANOS);
         final IpRateLimiter limiter = new IpRateLimiter(options.promRateLimitPerSec(), options.promRateLimitBurst(),
             System::nanoTime);
