@@ -34,6 +34,13 @@ public final class ObserverProcess implements AutoCloseable
     /** Starts the launcher with {@code args}; output goes to files in {@code dir}. */
     public static ObserverProcess start(final Path dir, final String... args) throws IOException
     {
+        return start(dir, java.util.Map.of(), args);
+    }
+
+    /** Starts the launcher with {@code args} and these variables added to its environment. */
+    public static ObserverProcess start(final Path dir, final java.util.Map<String, String> env, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(List.of(args));
@@ -43,6 +50,7 @@ public final class ObserverProcess implements AutoCloseable
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
         builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        builder.environment().putAll(env);
         return new ObserverProcess(builder.start(), out, err);
     }
 
