@@ -20,15 +20,14 @@ import io.varta.watch.tracker.BeatOrigin;
  *       that child is killed and detached (counted as an outstanding recycle reset) and evaluation goes on;</li>
  *   <li>outstanding capacity full → refused (outstanding_capacity);</li>
  *   <li>debounce ledger full of pids inside their window → refused (debounce_capacity, fail closed);</li>
- *   <li>no spawn budget left in this iteration → deferred, with nothing changed; else spawn: the outstanding slot
- *       and the ledger entry are taken now, under a new token.</li>
+ *   <li>spawn: the outstanding slot and the ledger entry are taken now, under a new token.</li>
  * </ol>
- * After a verdict other than {@link Verdict#DEFER}, {@link #staleToken()} names a child to kill (step 5) or is
- * {@link OutstandingChildren#NONE}.
+ * After every verdict, {@link #staleToken()} names a child to kill (step 5) or is {@link OutstandingChildren#NONE}.
+ * The per-iteration budgets are the caller's ({@link RecoverySink}): it stops evaluating once they are spent.
  *
  * <pre>{@code
- * Verdict v = gate.evaluate(stall, now, heldOver, freshness, spawnBudgetLeft);
- * if (Verdict.SPAWN == v) handOver(stall, gate.token()); else if (Verdict.REFUSE == v) report(gate.refusal());
+ * Verdict v = gate.evaluate(stall, now, heldOver, freshness);
+ * if (Verdict.SPAWN == v) handOver(stall, gate.token()); else report(gate.refusal());
  * }</pre>
  *
  * <p>Threading: observer thread only. Allocates a little per spawn (ledger and table entries), nothing per refusal.
@@ -41,9 +40,7 @@ final class RecoveryGate
         /** Start a child under {@link #token()}. */
         SPAWN,
         /** Do not; {@link #refusal()} says why. */
-        REFUSE,
-        /** Not now (no spawn budget left): evaluate it again later; nothing was changed. */
-        DEFER
+        REFUSE
     }
 
     private final boolean allowCrossNamespace;
@@ -75,11 +72,9 @@ final class RecoveryGate
      * @param nowNanos observer time
      * @param heldOver true when the stall was raised in an earlier loop iteration (it is re-checked)
      * @param freshness the observer's view for that re-check
-     * @param spawnAllowed false when this iteration's spawn budget (or the hand-over queue) is spent
      * @return the verdict
      */
-    Verdict evaluate(final Stall stall, final long nowNanos, final boolean heldOver, final StallFreshness freshness,
-        final boolean spawnAllowed)
+    Verdict evaluate(final Stall stall, final long nowNanos, final boolean heldOver, final StallFreshness freshness)
     {
         refusal = null;
         token = OutstandingChildren.NONE;
@@ -123,10 +118,6 @@ final class RecoveryGate
         else if (!ledger.hasRoomFor(pid, nowNanos))
         {
             full = RefusalReason.DEBOUNCE_CAPACITY;
-        }
-        if (null == full && !spawnAllowed)
-        {
-            return Verdict.DEFER;
         }
         if (DebounceLedger.OTHER_LINEAGE == debounce)
         {
@@ -219,7 +210,7 @@ final class RecoveryGate
         return token;
     }
 
-    /** @return a child to kill after the last non-deferred verdict (its pid was recycled), or {@link OutstandingChildren#NONE} */
+    /** @return a child to kill after the last verdict (its pid was recycled), or {@link OutstandingChildren#NONE} */
     long staleToken()
     {
         return staleToken;

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The observer thread's side of recovery: an {@link ObserverEvents} sink that queues each stall and, once per
- * loop iteration ({@link #onTick}), decides up to {@value RecoveryConfig#EVALUATIONS_PER_TICK} of them through
- * the {@link RecoveryGate}, handing at most {@value RecoveryConfig#SPAWNS_PER_TICK} spawns to the recovery thread.
- * Stalls beyond either budget stay queued for the next iteration (which the loop runs at once: {@link #onTick}
+ * loop iteration ({@link #onTick}), decides them in order through the {@link RecoveryGate} until
+ * {@value RecoveryConfig#EVALUATIONS_PER_TICK} were decided or {@value RecoveryConfig#SPAWNS_PER_TICK} spawns were
+ * handed to the recovery thread. Stalls beyond either budget stay queued for the next iteration (which the loop runs at once: {@link #onTick}
  * returns "now") and are re-checked when they are decided.
  *
  * <p>Nothing here waits: spawning, reaping, logging and auditing happen on the recovery thread; the hand-over is
@@ -69,22 +69,17 @@ public final class RecoverySink implements ObserverEvents
         int spawns = 0;
         boolean queueFull = false;
         boolean offered = false;
-        while (!pending.isEmpty() && evaluations < RecoveryConfig.EVALUATIONS_PER_TICK)
+        while (!pending.isEmpty() && evaluations < RecoveryConfig.EVALUATIONS_PER_TICK
+            && spawns < RecoveryConfig.SPAWNS_PER_TICK)
         {
             if (handoff.commandRoom() < COMMANDS_PER_EVALUATION)
             {
                 queueFull = true;
                 break;
             }
-            final Stall stall = pending.peekFirst();
+            final Stall stall = pending.pollFirst();
             final boolean wasHeldOver = heldOver > 0;
-            final RecoveryGate.Verdict verdict = gate.evaluate(stall, nowNanos, wasHeldOver, freshness,
-                spawns < RecoveryConfig.SPAWNS_PER_TICK);
-            if (RecoveryGate.Verdict.DEFER == verdict)
-            {
-                break;
-            }
-            pending.pollFirst();
+            final RecoveryGate.Verdict verdict = gate.evaluate(stall, nowNanos, wasHeldOver, freshness);
             if (wasHeldOver)
             {
                 heldOver--;
