@@ -77,8 +77,9 @@ public final class RecoveryStormHarness
         System.out.printf("recovery storm: %d agents stall at once (command: %s), %d other pids stall over %d ms;"
             + " threshold %d ms%n", storm, command, others, TimeUnit.NANOSECONDS.toMillis(OTHERS_SPREAD_NANOS),
             thresholdMs);
-        System.out.printf("%-9s %10s %10s %10s %10s %10s %12s %14s %12s%n", "recovery", "p50_us", "p99_us",
-            "p999_us", "max_us", "spawns/s", "peak_threads", "peak_children", "observer_cpu");
+        System.out.printf("%-9s %10s %10s %10s %10s %10s %12s %14s %12s %12s %12s%n", "recovery", "p50_us", "p99_us",
+            "p999_us", "max_us", "spawns/s", "peak_threads", "peak_children", "observer_cpu", "recovery_cpu",
+            "children_cpu");
         try (ChildSet agents = ChildSet.create(storm, 0))
         {
             final long[] agentPids = startAgents(agents, storm);
@@ -173,6 +174,7 @@ public final class RecoveryStormHarness
         observerThread[0].start();
         final ThreadSampler sampler = new ThreadSampler(recovery);
         sampler.start();
+        final long childrenCpuBefore = childrenCpuNanos();
 
         // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc identity now.
         writeAll(writer, ring, observerThread[0], agents, 1);
@@ -193,6 +195,10 @@ public final class RecoveryStormHarness
         }
         final long observerCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean()
             .getThreadCpuTime(observerThread[0].getId());
+        final long recoveryCpuNanos = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> "varta-recovery".equals(t.getName()))
+            .mapToLong(t -> java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()))
+            .sum();
         loop.requestStop();
         LockSupport.unpark(observerThread[0]);
         observerThread[0].join();
@@ -201,15 +207,25 @@ public final class RecoveryStormHarness
             recovery.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         }
         sampler.finish();
+        final long childrenCpuNanos = childrenCpuNanos() - childrenCpuBefore;
         final double spawnsPerSecond = null == recovery ? Double.NaN : spawnTimes.perSecond();
         final double p99 = latency.report(label, spawnsPerSecond, sampler.peakThreads(), sampler.peakChildren(),
-            observerCpuNanos);
+            observerCpuNanos, recoveryCpuNanos, childrenCpuNanos);
         if (null != recovery && recovery.stats().get(RecoveryOutcome.SPAWNED) != agents.length)
         {
             System.out.printf("  (spawned %d of %d: %s)%n", recovery.stats().get(RecoveryOutcome.SPAWNED),
                 agents.length, describe(recovery));
         }
         return p99;
+    }
+
+    /** CPU time of reaped children so far ({@code /proc/self/stat} cutime + cstime), ns. */
+    private static long childrenCpuNanos() throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc/self/stat"));
+        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        final long ticks = Long.parseLong(f[13]) + Long.parseLong(f[14]); // fields 16 and 17
+        return ticks * 10_000_000L; // USER_HZ 100
     }
 
     private static String describe(final Recovery recovery)
@@ -432,13 +448,14 @@ public final class RecoveryStormHarness
 
         /** @return p99 in µs */
         double report(final String mode, final double spawnsPerSecond, final long peakThreads, final long peakChildren,
-            final long observerCpuNanos)
+            final long observerCpuNanos, final long recoveryCpuNanos, final long childrenCpuNanos)
         {
             final long[] sorted = Arrays.copyOf(latency, stalls);
             Arrays.sort(sorted);
-            System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %10.0f %12d %14d %9.1f ms%n", mode, us(sorted, 0.50),
-                us(sorted, 0.99), us(sorted, 0.999), stalls == 0 ? Double.NaN : sorted[stalls - 1] / 1e3,
-                spawnsPerSecond, peakThreads, peakChildren, observerCpuNanos / 1e6);
+            System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %10.0f %12d %14d %9.1f ms %9.1f ms %9.0f ms%n", mode,
+                us(sorted, 0.50), us(sorted, 0.99), us(sorted, 0.999), stalls == 0 ? Double.NaN
+                    : sorted[stalls - 1] / 1e3, spawnsPerSecond, peakThreads, peakChildren, observerCpuNanos / 1e6,
+                recoveryCpuNanos / 1e6, childrenCpuNanos / 1e6);
             return us(sorted, 0.99);
         }
 
