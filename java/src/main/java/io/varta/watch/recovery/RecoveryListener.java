@@ -44,7 +44,8 @@ public interface RecoveryListener
      * A child ended and was reaped (or could not be).
      *
      * @param wallMillis Unix time of the reap, ms
-     * @param observerNanos observer time of the reap
+     * @param observerNanos observer time of the reap, taken as the spawn decision's observer time plus the time
+     *     since the spawn (the recovery thread does not read the observer's clock)
      * @param agentPid the stalled pid it ran for
      * @param childPid the child's pid
      * @param outcome reaped, killed or reap_failed
