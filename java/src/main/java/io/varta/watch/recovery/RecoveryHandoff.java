@@ -34,6 +34,7 @@ final class RecoveryHandoff
     private final RecordQueue notices;
     private final Runnable kick;
     private volatile boolean recoveryAsleep;
+    private volatile boolean recoveryEnded;
 
     /**
      * @param outstandingCapacity most children at once
@@ -117,6 +118,18 @@ final class RecoveryHandoff
     void awake()
     {
         recoveryAsleep = false;
+    }
+
+    /** Recovery thread, as it ends (a stop, or a failure it logged): no command will be taken any more. */
+    void recoveryEnded()
+    {
+        recoveryEnded = true;
+    }
+
+    /** @return true once the recovery thread ended; observer thread (any thread) */
+    boolean hasRecoveryEnded()
+    {
+        return recoveryEnded;
     }
 
     /** Kicks the recovery thread unconditionally (shutdown). Any thread. */

@@ -138,6 +138,10 @@ final class RecoveryRunner implements Runnable
                 leftBehind = live;
             }
         }
+        finally
+        {
+            handoff.recoveryEnded();
+        }
     }
 
     /** @return true when commands remain after this round's share */

@@ -61,6 +61,11 @@ public final class RecoverySink implements ObserverEvents
     public long onTick(final long nowNanos, final StallFreshness freshness)
     {
         takeNotices();
+        if (handoff.hasRecoveryEnded())
+        {
+            pending.clear(); // the recovery thread stopped (or failed, and said so): nothing would take them
+            heldOver = 0;
+        }
         if (pending.isEmpty())
         {
             return Long.MAX_VALUE;

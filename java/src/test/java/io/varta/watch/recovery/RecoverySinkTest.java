@@ -322,6 +322,16 @@ class RecoverySinkTest
     }
 
     @Test
+    void onceTheRecoveryThreadEndedStallsAreNotQueuedForNobody()
+    {
+        start(64, false);
+        handoff.recoveryEnded();
+        assertEquals(Long.MAX_VALUE, iteration(0, kernel(400, LINEAGE_A)), "no wake-up wish: nothing will take it");
+        assertEquals(0, sink.pendingStalls());
+        assertEquals(List.of(), commands());
+    }
+
+    @Test
     void stallsStillQueuedAtShutdownAreDropped()
     {
         start(64, false);
