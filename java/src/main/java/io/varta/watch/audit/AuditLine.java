@@ -1,5 +1,7 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.recovery.CompletionOutcome;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +141,7 @@ final class AuditLine
                 {
                     return "a pid is not an unsigned decimal";
                 }
-                if (null == CompleteOutcome.ofLabel(c[6]))
+                if (null == CompletionOutcome.ofLabel(c[6]))
                 {
                     return "unknown outcome \"" + c[6] + "\"";
                 }

@@ -1,5 +1,9 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.recovery.CompletionOutcome;
+import io.varta.watch.recovery.RecoveryListener;
+import io.varta.watch.recovery.RefusalReason;
+
 import io.varta.watch.log.Diagnostics;
 
 import java.io.IOException;
@@ -47,7 +51,7 @@ import java.util.OptionalInt;
  * <p>Thread contract: {@link #open} on any thread (once); the record methods and the counters from any thread;
  * {@link #close} from one thread (the daemon's main thread), after which records are dropped and counted.
  */
-public final class RecoveryAuditLog implements AutoCloseable
+public final class RecoveryAuditLog implements AutoCloseable, RecoveryListener
 {
     /** The name of the writer thread. */
     public static final String WRITER_THREAD = "varta-audit-writer";
@@ -135,7 +139,7 @@ public final class RecoveryAuditLog implements AutoCloseable
      * @return true if queued, false if dropped
      */
     public boolean complete(final long wallclockMs, final long observerNs, final long agentPid, final long childPid,
-        final CompleteOutcome outcome, final OptionalInt exitCode, final OptionalInt signal, final long durationNs,
+        final CompletionOutcome outcome, final OptionalInt exitCode, final OptionalInt signal, final long durationNs,
         final long stdoutLen, final long stderrLen, final boolean truncated)
     {
         return offer(RecordKind.COMPLETE, u(wallclockMs) + '\t' + u(observerNs) + '\t' + RecordKind.COMPLETE.label()
@@ -157,6 +161,31 @@ public final class RecoveryAuditLog implements AutoCloseable
     {
         return offer(RecordKind.REFUSED, u(wallclockMs) + '\t' + u(observerNs) + '\t' + RecordKind.REFUSED.label()
             + '\t' + u(agentPid) + '\t' + reason.label());
+    }
+
+    /** Recovery's decision listener: records the spawn. Recovery thread. */
+    @Override
+    public void onSpawn(final Spawn spawn)
+    {
+        spawn(spawn.wallMillis(), spawn.observerNanos(), spawn.agentPid(), spawn.childPid(), spawn.program(),
+            spawn.source(), spawn.templateLength());
+    }
+
+    /** Recovery's decision listener: records the completion ({@code -1} exit code or signal: none). Recovery thread. */
+    @Override
+    public void onCompletion(final Completion completion)
+    {
+        complete(completion.wallMillis(), completion.observerNanos(), completion.agentPid(), completion.childPid(),
+            completion.outcome(), completion.exitCode() < 0 ? OptionalInt.empty() : OptionalInt.of(completion.exitCode()),
+            completion.signal() < 0 ? OptionalInt.empty() : OptionalInt.of(completion.signal()),
+            completion.durationNanos(), completion.stdoutLength(), completion.stderrLength(), completion.truncated());
+    }
+
+    /** Recovery's decision listener: records the refusal. Recovery thread. */
+    @Override
+    public void onRefusal(final Refusal refusal)
+    {
+        refused(refusal.wallMillis(), refusal.observerNanos(), refusal.agentPid(), refusal.reason());
     }
 
     /**

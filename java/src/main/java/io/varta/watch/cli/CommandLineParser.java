@@ -5,6 +5,8 @@ import io.varta.watch.export.FileExporter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.recovery.ChildEnvironment;
+import io.varta.watch.recovery.RecoveryConfig;
 import io.varta.watch.supervision.SelfWatchdog;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.log.LogFormat;
@@ -28,9 +30,11 @@ import java.util.function.Function;
  *       budget, the audit rotation-budget ceiling) are reported at the token; removed and not-yet-supported flags
  *       are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
- *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget /
- *       per-pid series cap / eviction window / tracker capacity ranges,
- *       clock source support, self-watchdog floor, read-timeout ceiling and floor.</li>
+ *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, recovery capture-bytes
+ *       range and timeout floor, capture requires a recovery command, iteration and scrape budget / per-pid series
+ *       cap / eviction window / tracker capacity ranges, clock source support, self-watchdog floor, read-timeout
+ *       ceiling and floor. Recovery's startup checks that the reference makes at runtime (exit 1: exec and exec
+ *       file together, an empty command, the exec file's rules) are left to the daemon.</li>
  * </ul>
  *
  * <p>Stateless; any thread may call {@link #parse}.
@@ -56,6 +60,9 @@ public final class CommandLineParser
     private static final long MIN_READ_TIMEOUT_MS = Options.MIN_READ_TIMEOUT_MS;
     private static final long MAX_READ_TIMEOUT_MS = Options.MAX_READ_TIMEOUT_MS;
     private static final long MIN_SELF_WATCHDOG_SECS = SelfWatchdog.MIN_DEADLINE_SECS;
+    private static final long MIN_RECOVERY_TIMEOUT_MS = RecoveryConfig.MIN_TIMEOUT_MILLIS;
+    private static final long MIN_CAPTURE_BYTES = RecoveryConfig.MIN_CAPTURE_BYTES;
+    private static final long MAX_CAPTURE_BYTES = RecoveryConfig.MAX_CAPTURE_BYTES;
     private static final long U64 = -1L;
 
     private CommandLineParser()
@@ -224,6 +231,36 @@ public final class CommandLineParser
             case PROM_PID_SERIES_MAX:
                 b.promPidSeriesMax = unsigned(flag, v, U64);
                 break;
+            case RECOVERY_EXEC:
+                b.recoveryExec = v;
+                break;
+            case RECOVERY_EXEC_FILE:
+                b.recoveryExecFile = Path.of(v);
+                break;
+            case RECOVERY_DEBOUNCE_MS:
+                b.recoveryDebounceMs = unsigned(flag, v, U64);
+                break;
+            case RECOVERY_ENV:
+                final String problem = ChildEnvironment.entryProblem(v);
+                if (null != problem)
+                {
+                    throw new UsageException(flag.flagName() + ": invalid value " + RustSyntax.debugQuote(v) + ": "
+                        + problem);
+                }
+                b.recoveryEnv.add(v);
+                break;
+            case RECOVERY_INHERIT_ENV:
+                b.recoveryInheritEnv = true;
+                break;
+            case RECOVERY_TIMEOUT_MS:
+                b.recoveryTimeoutMs = unsigned(flag, v, U64);
+                break;
+            case RECOVERY_CAPTURE_STDIO:
+                b.recoveryCaptureStdio = true;
+                break;
+            case RECOVERY_CAPTURE_BYTES:
+                b.recoveryCaptureBytes = unsigned(flag, v, RustSyntax.U32_MAX);
+                break;
             case ALLOW_CROSS_NAMESPACE_AGENTS:
                 b.allowCrossNamespaceAgents = true;
                 break;
@@ -284,6 +321,7 @@ public final class CommandLineParser
             throw new UsageException("--shutdown-grace-ms: " + b.shutdownGraceMs
                 + " is below the minimum allowed value (" + MIN_SHUTDOWN_GRACE_MS + " ms)");
         }
+        validateRecovery(b);
         if (!inRange(b.iterationBudgetMs, MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS))
         {
             throw new UsageException(outOfRange(Flag.ITERATION_BUDGET_MS, b.iterationBudgetMs,
@@ -329,6 +367,33 @@ public final class CommandLineParser
                 + MIN_READ_TIMEOUT_MS + " ms (0 makes the UDS bind fail with \"cannot set a 0 duration timeout\""
                 + " and the observer never starts; omit the flag for the default)");
         }
+    }
+
+    /** The reference's recovery checks, in its order (capture bytes range, timeout floor, capture needs a command). */
+    private static void validateRecovery(final Options.Builder b) throws UsageException
+    {
+        if (!inRange(b.recoveryCaptureBytes, MIN_CAPTURE_BYTES, MAX_CAPTURE_BYTES))
+        {
+            throw new UsageException(outOfRange(Flag.RECOVERY_CAPTURE_BYTES, b.recoveryCaptureBytes, MIN_CAPTURE_BYTES,
+                MAX_CAPTURE_BYTES));
+        }
+        if (null != b.recoveryTimeoutMs && Long.compareUnsigned(b.recoveryTimeoutMs, MIN_RECOVERY_TIMEOUT_MS) < 0)
+        {
+            throw new UsageException("--recovery-timeout-ms: " + b.recoveryTimeoutMs
+                + " is below the minimum allowed value (" + MIN_RECOVERY_TIMEOUT_MS + " ms)");
+        }
+        if (b.recoveryCaptureStdio && null == b.recoveryExec && null == b.recoveryExecFile)
+        {
+            throw new UsageException("--recovery-capture-stdio requires --recovery-exec or --recovery-exec-file");
+        }
+        // The reference's next check (H2) lands with --udp-port, here: when a recovery command (exec or exec file)
+        // is set and --udp-port is given, secure UDP (any key file) needs
+        // --secure-udp-i-accept-recovery-on-unauthenticated-transport and plaintext UDP (--i-accept-plaintext-udp,
+        // no key) needs --plaintext-udp-i-accept-recovery-on-unauthenticated-transport; otherwise the usage error
+        // RecoveryRequiresAuthenticatedTransport names the listener's IP:PORT (IP 0.0.0.0 when --udp-bind-addr is
+        // absent) and both flags. At runtime a listener with its flag stamps its beats
+        // tracker.BeatOrigin.OPERATOR_ATTESTED_TRANSPORT (recovery.RecoveryGate lets them through); without it they
+        // are NETWORK_UNVERIFIED and every stall is refused as unauthenticated_transport.
     }
 
     /**

@@ -10,6 +10,7 @@ import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.supervision.HardwareWatchdog;
 import io.varta.watch.supervision.HeartbeatFile;
 import io.varta.watch.supervision.SelfWatchdog;
+import io.varta.watch.recovery.RecoveryConfig;
 import io.varta.watch.tracker.RateLimiter;
 
 import java.util.Collections;
@@ -67,18 +68,19 @@ public enum Flag
         "Allow recovery for stalls of agents that beat over plaintext UDP."),
 
     // ---- recovery ------------------------------------------------------------------------------
-    RECOVERY_EXEC("--recovery-exec", "CMD", FlagStatus.NOT_YET_SUPPORTED, "none",
+    RECOVERY_EXEC("--recovery-exec", "CMD", FlagStatus.SUPPORTED, "none",
         "Command run (no shell) for each stalled pid; {pid} in any argument is replaced by the pid."),
-    RECOVERY_EXEC_FILE("--recovery-exec-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+    RECOVERY_EXEC_FILE("--recovery-exec-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Read the recovery command from a file (mode 0600, owned by the observer)."),
-    RECOVERY_DEBOUNCE_MS("--recovery-debounce-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "1000",
+    RECOVERY_DEBOUNCE_MS("--recovery-debounce-ms", "MS", FlagStatus.SUPPORTED, RecoveryConfig.DEFAULT_DEBOUNCE_MILLIS,
         "Minimum spacing of recoveries for the same pid; 0 disables debouncing."),
-    RECOVERY_ENV("--recovery-env", "KEY=VALUE", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Environment entry for the recovery child; repeatable."),
-    RECOVERY_INHERIT_ENV("--recovery-inherit-env", null, FlagStatus.NOT_YET_SUPPORTED, "off",
+    RECOVERY_ENV("--recovery-env", "KEY=VALUE", FlagStatus.SUPPORTED, "none",
+        "Environment entry for the recovery child (otherwise cleared to PATH=" + RecoveryConfig.DEFAULT_CHILD_PATH
+            + "); repeatable."),
+    RECOVERY_INHERIT_ENV("--recovery-inherit-env", null, FlagStatus.SUPPORTED, "off",
         "Give the recovery child the observer's whole environment."),
-    RECOVERY_TIMEOUT_MS("--recovery-timeout-ms", "MS", FlagStatus.NOT_YET_SUPPORTED, "none (never kill)",
-        "Kill a recovery child still running after this long (minimum 100)."),
+    RECOVERY_TIMEOUT_MS("--recovery-timeout-ms", "MS", FlagStatus.SUPPORTED, "none (never kill)",
+        "Kill a recovery child still running after this long (minimum " + RecoveryConfig.MIN_TIMEOUT_MILLIS + ")."),
     RECOVERY_AUDIT_FILE("--recovery-audit-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Append-only, hash-chained audit log of recovery decisions (mode 0600; check it with varta-audit verify)."),
     RECOVERY_AUDIT_MAX_BYTES("--recovery-audit-max-bytes", "BYTES", FlagStatus.SUPPORTED,
@@ -93,10 +95,11 @@ public enum Flag
     AUDIT_ROTATION_BUDGET_MS("--audit-rotation-budget-ms", "MS", FlagStatus.SUPPORTED,
         AuditConfig.DEFAULT_ROTATION_BUDGET_MS, "Count audit-log rotations slower than this (1.."
             + AuditConfig.MAX_ROTATION_BUDGET_MS + ")."),
-    RECOVERY_CAPTURE_STDIO("--recovery-capture-stdio", null, FlagStatus.NOT_YET_SUPPORTED, "off",
-        "Capture the recovery child's stdout and stderr into the audit log."),
-    RECOVERY_CAPTURE_BYTES("--recovery-capture-bytes", "BYTES", FlagStatus.NOT_YET_SUPPORTED, "4096",
-        "Cap on captured child output (1..1048576)."),
+    RECOVERY_CAPTURE_STDIO("--recovery-capture-stdio", null, FlagStatus.SUPPORTED, "off",
+        "Pipe the recovery child's stdout and stderr and record their lengths, never their content."),
+    RECOVERY_CAPTURE_BYTES("--recovery-capture-bytes", "BYTES", FlagStatus.SUPPORTED,
+        RecoveryConfig.DEFAULT_CAPTURE_BYTES, "Cap on captured child output, stdout and stderr together ("
+            + RecoveryConfig.MIN_CAPTURE_BYTES + ".." + RecoveryConfig.MAX_CAPTURE_BYTES + ")."),
     SHUTDOWN_GRACE_MS("--shutdown-grace-ms", "MS", FlagStatus.SUPPORTED, Options.DEFAULT_SHUTDOWN_GRACE_MS,
         "How long shutdown waits for recovery children after killing them (minimum "
             + Options.MIN_SHUTDOWN_GRACE_MS + ", max 60000)."),

@@ -7,6 +7,7 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.recovery.RecoveryConfig;
 import io.varta.watch.supervision.Supervision;
 import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.tracker.RateLimiter;
@@ -14,6 +15,8 @@ import io.varta.watch.log.LogFormat;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -74,6 +77,14 @@ public final class Options
     private final int promPidSeriesMax;
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
+    private final String recoveryExec;
+    private final Path recoveryExecFile;
+    private final long recoveryDebounceMs;
+    private final List<String> recoveryEnv;
+    private final boolean recoveryInheritEnv;
+    private final OptionalLong recoveryTimeoutMs;
+    private final boolean recoveryCaptureStdio;
+    private final long recoveryCaptureBytes;
     private final OptionalLong shutdownAfterSecs;
     private final Path heartbeatFile;
     private final OptionalLong selfWatchdogSecs;
@@ -118,6 +129,16 @@ public final class Options
         this.promPidSeriesMax = Math.toIntExact(b.promPidSeriesMax);
         this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
         this.strictNamespaceCheck = b.strictNamespaceCheck;
+        this.recoveryExec = b.recoveryExec;
+        this.recoveryExecFile = b.recoveryExecFile;
+        this.recoveryDebounceMs = saturate(b.recoveryDebounceMs);
+        this.recoveryEnv = List.copyOf(b.recoveryEnv);
+        this.recoveryInheritEnv = b.recoveryInheritEnv;
+        this.recoveryTimeoutMs = b.recoveryTimeoutMs == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(saturate(b.recoveryTimeoutMs));
+        this.recoveryCaptureStdio = b.recoveryCaptureStdio;
+        this.recoveryCaptureBytes = b.recoveryCaptureBytes;
         this.shutdownAfterSecs = b.shutdownAfterSecs == null
             ? OptionalLong.empty()
             : OptionalLong.of(saturate(b.shutdownAfterSecs));
@@ -319,6 +340,57 @@ public final class Options
         return strictNamespaceCheck;
     }
 
+    /**
+     * @return {@code --recovery-exec}, if set (checked at startup, not here: empty, or given together with
+     *     {@code --recovery-exec-file}, is a runtime error as in the reference). Any thread.
+     */
+    public Optional<String> recoveryExec()
+    {
+        return Optional.ofNullable(recoveryExec);
+    }
+
+    /** @return {@code --recovery-exec-file}, if set (read with the private-file rules at startup). Any thread. */
+    public Optional<Path> recoveryExecFile()
+    {
+        return Optional.ofNullable(recoveryExecFile);
+    }
+
+    /** @return {@code --recovery-debounce-ms} (default 1000; 0 = off). Any thread. */
+    public long recoveryDebounceMs()
+    {
+        return recoveryDebounceMs;
+    }
+
+    /** @return every {@code --recovery-env KEY=VALUE} in command-line order (validated). Any thread. */
+    public List<String> recoveryEnv()
+    {
+        return recoveryEnv;
+    }
+
+    /** @return {@code --recovery-inherit-env}. Any thread. */
+    public boolean recoveryInheritEnv()
+    {
+        return recoveryInheritEnv;
+    }
+
+    /** @return {@code --recovery-timeout-ms} (&ge; 100), empty = never kill. Any thread. */
+    public OptionalLong recoveryTimeoutMs()
+    {
+        return recoveryTimeoutMs;
+    }
+
+    /** @return {@code --recovery-capture-stdio}; only with a recovery command. Any thread. */
+    public boolean recoveryCaptureStdio()
+    {
+        return recoveryCaptureStdio;
+    }
+
+    /** @return {@code --recovery-capture-bytes}: 1..1048576 (default 4096). Any thread. */
+    public long recoveryCaptureBytes()
+    {
+        return recoveryCaptureBytes;
+    }
+
     /** @return {@code --shutdown-after-secs}, empty = run until signalled. Any thread. */
     public OptionalLong shutdownAfterSecs()
     {
@@ -405,6 +477,14 @@ public final class Options
         long promPidSeriesMax = VartaMetrics.DEFAULT_PID_SERIES_MAX;
         boolean allowCrossNamespaceAgents;
         boolean strictNamespaceCheck;
+        String recoveryExec;
+        Path recoveryExecFile;
+        long recoveryDebounceMs = RecoveryConfig.DEFAULT_DEBOUNCE_MILLIS;
+        final List<String> recoveryEnv = new ArrayList<>();
+        boolean recoveryInheritEnv;
+        Long recoveryTimeoutMs;
+        boolean recoveryCaptureStdio;
+        long recoveryCaptureBytes = RecoveryConfig.DEFAULT_CAPTURE_BYTES;
         Long shutdownAfterSecs;
         long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
         Path heartbeatFile;

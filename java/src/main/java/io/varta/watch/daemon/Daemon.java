@@ -22,6 +22,12 @@ import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.ObserverClock;
 import io.varta.watch.supervision.Supervision;
+import io.varta.watch.recovery.ChildEnvironment;
+import io.varta.watch.recovery.Recovery;
+import io.varta.watch.recovery.RecoveryCommand;
+import io.varta.watch.recovery.RecoveryConfig;
+import io.varta.watch.recovery.RecoveryListener;
+import io.varta.watch.recovery.RecoveryStats;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -31,26 +37,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles the observer process from validated {@link Options}, runs it until a shutdown request, and takes
  * it apart again. The order is the contract:
  * <ol>
- *   <li>secrets are read and checked (the {@code /metrics} token) before anything is bound;</li>
+ *   <li>secrets are read and checked (the {@code /metrics} token, the recovery command and its exec file) before
+ *       anything is bound;</li>
  *   <li>listeners are bound (the UDS socket);</li>
  *   <li>sinks are opened (the recovery audit log, which writes its {@code boot} record and starts its writer
- *       thread, then the export file; after the bind, so a failed bind leaves no fresh file behind) and the
- *       observer threads start, owning the listeners;</li>
+ *       thread, then the export file; after the bind, so a failed bind leaves no fresh file behind), the recovery
+ *       thread starts (its decisions go to the audit log), and the observer threads start, owning the listeners;</li>
  *   <li>the {@code /metrics} endpoint binds and prints its address on stdout;</li>
  *   <li>supervision starts ({@link Supervision}): {@code READY=1}, the hardware watchdog, the self-watchdog and
  *       heartbeat-file threads ({@code $NOTIFY_SOCKET} was opened at the very start, never fatally);</li>
  *   <li>wait for SIGINT/SIGTERM, {@code --shutdown-after-secs} or a fatal observer stop;</li>
  *   <li>stop in reverse: supervision threads and {@code STOPPING=1}, endpoint (no scrape wakes a closing
  *       receiver), observer within {@code --shutdown-grace-ms} (every datagram read is accounted for, sinks
- *       flushed), one summary line, then the audit log drained, fdatasynced and closed (waiting at most
- *       {@code --shutdown-grace-ms} for its writer; recovery, once wired, stops before it), the export file
- *       closed, and last the hardware watchdog's magic close, only when the exit status is 0.</li>
+ *       flushed, no further stall), recovery children killed and reaped within what is left of the same grace
+ *       (their completions recorded), one summary line, then the audit log drained, fdatasynced and closed (waiting
+ *       at most {@code --shutdown-grace-ms} for its writer), the export file closed, and last the hardware
+ *       watchdog's magic close, only when the exit status is 0.</li>
  * </ol>
  *
  * <p>Threading: {@link #run} on the main thread only.
@@ -79,10 +88,12 @@ final class Daemon
         final Supervision supervision = Supervision.prepare(options.supervision(), System.getenv(), log);
         FileExporter exporter = null;
         int status = 1;
+        Recovery recovery = null;
         try
         {
             final BearerToken token = options.promTokenFile().isPresent()
                 ? readToken(options.promTokenFile().get()) : null;
+            final RecoveryConfig recoveryConfig = recoveryConfig(options, log).orElse(null);
             final TrackingConfig tracking = trackingConfig(options);
             final ObserverClock clock = Observer.clockFor(tracking); // observer time 0 precedes every arrival
             final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
@@ -102,18 +113,29 @@ final class Daemon
                     sinks.add(new FileExportSink(exporter));
                 }
                 sinks.add(new DiagnosticsSink(log));
+                if (null != recoveryConfig)
+                {
+                    recovery = Recovery.start(recoveryConfig, null == audit ? RecoveryListener.NONE : audit, log);
+                    sinks.add(recovery.sink());
+                }
                 observer = Observer.start(tracking, clock, new EventFanOut(sinks), signals::request, List.of(socket));
             }
             catch (final IOException | RuntimeException e)
             {
                 socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
+                if (null != recovery)
+                {
+                    recovery.stop(System.nanoTime()); // no child was started: no stall was ever seen
+                }
                 throw e;
             }
             final VartaMetrics.SinkStats sinkStats = VartaMetrics.SinkStats.NONE
                 .withAudit(auditInputs(audit, auditFsyncs))
                 .withExportFile(null == exporter ? VartaMetrics.ExportFileStats.NONE
-                    : new VartaMetrics.ExportFileStats(exporter::writeErrors, exporter::linesLost, exporter::rotations));
-            status = runUntilShutdown(options, token, observer, socket, signals, log, supervision, sinkStats);
+                    : new VartaMetrics.ExportFileStats(exporter::writeErrors, exporter::linesLost, exporter::rotations))
+                .withRecovery(null == recovery ? new RecoveryStats() : recovery.stats());
+            status = runUntilShutdown(options, token, observer, recovery, socket, signals, log, supervision,
+                sinkStats);
             return status;
         }
         catch (final IOException | IllegalArgumentException e)
@@ -185,8 +207,8 @@ final class Daemon
     }
 
     private static int runUntilShutdown(final Options options, final BearerToken token, final Observer observer,
-        final UdsListener socket, final ShutdownSignals signals, final Diagnostics log, final Supervision supervision,
-        final VartaMetrics.SinkStats sinkStats) throws IOException, InterruptedException
+        final Recovery recovery, final UdsListener socket, final ShutdownSignals signals, final Diagnostics log,
+        final Supervision supervision, final VartaMetrics.SinkStats sinkStats) throws IOException, InterruptedException
     {
         MetricsEndpoint endpoint = null;
         final boolean closedInTime;
@@ -208,7 +230,12 @@ final class Daemon
             {
                 endpoint.close(); // before the observer: no scrape wakes a closing receiver
             }
+            final long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownGraceMs());
             closedInTime = closeWithinGrace(observer, options.shutdownGraceMs(), log);
+            if (null != recovery)
+            {
+                recovery.stop(graceDeadline); // after the observer: no stall can ask for a child any more
+            }
         }
         if (!closedInTime)
         {
@@ -234,6 +261,36 @@ final class Daemon
         {
             Arrays.fill(content, (byte)0);
         }
+    }
+
+    /**
+     * The recovery settings, with the reference's startup checks (exit 1): exec and exec file together, an empty
+     * command, the exec file's private-file rules and an empty exec file.
+     *
+     * @return empty when no recovery command is configured
+     */
+    private static Optional<RecoveryConfig> recoveryConfig(final Options options, final Diagnostics log)
+        throws IOException
+    {
+        final Optional<RecoveryCommand> command = RecoveryCommand.resolve(options.recoveryExec(),
+            options.recoveryExecFile());
+        if (command.isEmpty())
+        {
+            return Optional.empty();
+        }
+        if (options.recoveryInheritEnv())
+        {
+            log.warn("--recovery-inherit-env: recovery children get the observer's whole environment, every secret"
+                + " in it included");
+        }
+        return Optional.of(RecoveryConfig.builder(command.get(),
+                ChildEnvironment.of(options.recoveryEnv(), options.recoveryInheritEnv(), System.getenv()))
+            .debounceMillis(options.recoveryDebounceMs())
+            .timeoutMillis(options.recoveryTimeoutMs())
+            .capture(options.recoveryCaptureStdio(), options.recoveryCaptureBytes())
+            .outstandingCapacity(options.trackerCapacity())
+            .allowCrossNamespace(options.allowCrossNamespaceAgents())
+            .build());
     }
 
     private static TrackingConfig trackingConfig(final Options options)

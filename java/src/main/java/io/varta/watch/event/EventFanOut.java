@@ -80,6 +80,18 @@ public final class EventFanOut implements ObserverEvents
         }
     }
 
+    /** @return the earliest time any sink asked for */
+    @Override
+    public long onTick(final long nowNanos, final StallFreshness freshness)
+    {
+        long wake = Long.MAX_VALUE;
+        for (final ObserverEvents sink : sinks)
+        {
+            wake = Math.min(wake, sink.onTick(nowNanos, freshness));
+        }
+        return wake;
+    }
+
     @Override
     public void onBatchEnd(final long nowNanos)
     {

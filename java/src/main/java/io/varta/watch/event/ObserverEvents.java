@@ -57,6 +57,20 @@ public interface ObserverEvents
     {
     }
 
+    /**
+     * Called once per observer-loop iteration, after that iteration's stalls were raised. A sink that acts on
+     * events later than they happen (recovery, whose per-iteration budgets can hold stalls over) does that work
+     * here, and says when it needs the next call: the loop does not sleep past the returned time.
+     *
+     * @param freshness whether an earlier stall still holds; valid during this call only
+     * @return observer time by which the sink wants the next call ({@code nowNanos} or earlier: at once);
+     *     {@link Long#MAX_VALUE} when it has nothing pending (the default)
+     */
+    default long onTick(final long nowNanos, final StallFreshness freshness)
+    {
+        return Long.MAX_VALUE;
+    }
+
     /** Called on the observer thread after each drained batch; sinks may flush policy-driven buffers here. */
     default void onBatchEnd(final long nowNanos)
     {

@@ -7,12 +7,18 @@ import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.observer.DurationHistogram;
 import io.varta.watch.observer.IngestCounter;
 import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.PidSnapshot;
 import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.recovery.RecoveryCounter;
+import io.varta.watch.recovery.RecoveryOutcome;
+import io.varta.watch.recovery.RecoveryStats;
+import io.varta.watch.recovery.RefusalReason;
 import io.varta.watch.vlp.DecodeError;
 
 import java.io.IOException;
@@ -169,22 +175,29 @@ public final class VartaMetrics
      *
      * @param exportFile the export file's counters
      * @param audit the audit log's counters
+     * @param recovery recovery's published counters (all zero when recovery is not configured)
      */
-    public record SinkStats(ExportFileStats exportFile, AuditInputs audit)
+    public record SinkStats(ExportFileStats exportFile, AuditInputs audit, RecoveryStats recovery)
     {
-        /** No export file, no audit log. */
-        public static final SinkStats NONE = new SinkStats(ExportFileStats.NONE, AuditInputs.none());
+        /** No export file, no audit log, no recovery. */
+        public static final SinkStats NONE = new SinkStats(ExportFileStats.NONE, AuditInputs.none(), new RecoveryStats());
 
         /** @param stats the export file's counters @return these stats with them */
         public SinkStats withExportFile(final ExportFileStats stats)
         {
-            return new SinkStats(stats, audit);
+            return new SinkStats(stats, audit, recovery);
         }
 
         /** @param inputs the audit log's counters @return these stats with them */
         public SinkStats withAudit(final AuditInputs inputs)
         {
-            return new SinkStats(exportFile, inputs);
+            return new SinkStats(exportFile, inputs, recovery);
+        }
+
+        /** @param stats recovery's published counters @return these stats with them */
+        public SinkStats withRecovery(final RecoveryStats stats)
+        {
+            return new SinkStats(exportFile, audit, stats);
         }
     }
 
@@ -206,6 +219,8 @@ public final class VartaMetrics
     private String[] pidLabels = new String[0];
 
     /**
+     * Without recovery: its families are rendered at 0.
+     *
      * @param in what the families read
      * @param endpoint the HTTP side's own counters
      */
@@ -217,7 +232,8 @@ public final class VartaMetrics
     /**
      * @param in what the families read
      * @param endpoint the HTTP side's own counters
-     * @param sinks the event sinks' published counters (export file, audit log; {@link SinkStats#NONE} without)
+     * @param sinks the event sinks' published counters (export file, audit log, recovery; {@link SinkStats#NONE}
+     *     without)
      */
     public VartaMetrics(final Inputs in, final EndpointStats endpoint, final SinkStats sinks)
     {
@@ -227,6 +243,7 @@ public final class VartaMetrics
         this.exportFile = sinks.exportFile();
         registerPerPid();
         registerTrackerAndFrame();
+        registerRecovery(sinks.recovery());
         registerLoggingAndTransport();
         registerLoop();
         registerEndpointAndSelf();
@@ -427,6 +444,65 @@ public final class VartaMetrics
             () -> in.evictionScanWindow());
     }
 
+    /** The reference's recovery families (§5.2) that apply to this design, then ours. */
+    private void registerRecovery(final RecoveryStats recovery)
+    {
+        registry.register(CounterWithCallback.builder().name("varta_recovery_outcomes_total")
+            .help("Recovery outcomes: one per stall that reached recovery, one per ended child.").labelNames("outcome")
+            .callback(cb ->
+            {
+                for (final RecoveryOutcome outcome : RecoveryOutcome.values())
+                {
+                    cb.call(recovery.get(outcome), outcome.label());
+                }
+            }).build());
+        final RefusalReason[] refusals = {RefusalReason.UNAUTHENTICATED_TRANSPORT, RefusalReason.CROSS_NAMESPACE_AGENT,
+            RefusalReason.DEBOUNCE_CAPACITY, RefusalReason.OUTSTANDING_CAPACITY, RefusalReason.SOCKET_MODE_ONLY};
+        registry.register(CounterWithCallback.builder().name("varta_recovery_refused_total")
+            .help("Stalls refused recovery, by reason.").labelNames("reason")
+            .callback(cb ->
+            {
+                for (final RefusalReason reason : refusals)
+                {
+                    cb.call(recovery.get(reason.outcome()), reason.label());
+                }
+            }).build());
+        untyped("varta_recovery_duration_ns_sum", "Sum of recovery child run times (spawn to reap), ns; a counter.",
+            () -> recovery.get(RecoveryCounter.DURATION_NANOS_SUM));
+        counter("varta_recovery_duration_count_total", "Recovery children in varta_recovery_duration_ns_sum.",
+            () -> recovery.get(RecoveryCounter.DURATION_COUNT));
+        counter("varta_recovery_last_fired_evictions_total",
+            "Debounce-ledger entries evicted (outside their window) to make room for a new pid.",
+            () -> recovery.get(RecoveryCounter.LAST_FIRED_EVICTIONS));
+        counter("varta_recovery_debounce_recycle_resets_total",
+            "Stalls not debounced because the pid's last recovery was for another process (recycled pid).",
+            () -> recovery.get(RecoveryCounter.DEBOUNCE_RECYCLE_RESETS));
+        counter("varta_recovery_outstanding_recycle_resets_total",
+            "Recovery children killed because their pid now belongs to another process that stalled.",
+            () -> recovery.get(RecoveryCounter.OUTSTANDING_RECYCLE_RESETS));
+        counter("varta_recovery_spawn_budget_exceeded_total",
+            "Observer loop iterations that held stalls over to the next (16 spawns or 256 evaluations spent).",
+            () -> recovery.get(RecoveryCounter.SPAWN_BUDGET_EXCEEDED));
+        counter("varta_recovery_invariant_violations_total", "Internal recovery fall-throughs; should stay 0.",
+            recovery::invariantViolations);
+        gauge("varta_recovery_children_outstanding", "Recovery children spawned and not reaped yet.",
+            () -> recovery.get(RecoveryCounter.CHILDREN_OUTSTANDING));
+        registry.register(CounterWithCallback.builder().name("varta_recovery_captured_bytes_total")
+            .help("Recovery child output counted with --recovery-capture-stdio (lengths only), by stream.")
+            .labelNames("stream")
+            .callback(cb ->
+            {
+                cb.call(recovery.get(RecoveryCounter.CAPTURED_STDOUT_BYTES), "stdout");
+                cb.call(recovery.get(RecoveryCounter.CAPTURED_STDERR_BYTES), "stderr");
+            }).build());
+        counter("varta_recovery_capture_truncated_total",
+            "Recovery children whose output exceeded --recovery-capture-bytes.",
+            () -> recovery.get(RecoveryCounter.CAPTURE_TRUNCATED));
+        counter("varta_recovery_refusals_not_logged_total",
+            "Recovery refusals counted but not logged (the hand-over to the recovery thread was full).",
+            () -> recovery.get(RecoveryCounter.REFUSALS_NOT_LOGGED));
+    }
+
     private void registerLoggingAndTransport()
     {
         registry.register(CounterWithCallback.builder().name("varta_log_suppressed_total")
@@ -585,6 +661,16 @@ public final class VartaMetrics
     {
         registry.register(CounterWithCallback.builder().name(name).help(help)
             .callback(cb -> cb.call(value.getAsLong())).build());
+    }
+
+    /**
+     * A family rendered without a type: for the reference's {@code varta_recovery_duration_ns_sum}, a counter whose
+     * name ends in {@code _sum}, which the client library would render as {@code ..._sum_total} as a counter.
+     */
+    private void untyped(final String name, final String help, final LongSupplier value)
+    {
+        registry.register((Collector)() -> new UnknownSnapshot(new MetricMetadata(name, help),
+            java.util.List.of(UnknownSnapshot.UnknownDataPointSnapshot.builder().value(value.getAsLong()).build())));
     }
 
     private void gauge(final String name, final String help, final java.util.function.DoubleSupplier value)

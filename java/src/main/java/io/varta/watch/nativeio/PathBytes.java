@@ -67,6 +67,29 @@ public final class PathBytes
     }
 
     /**
+     * Text as the kernel sees it in a child's argv and environment: the JVM's file-name encoding, the one it
+     * used to decode our own command line. No NUL check. Any thread.
+     *
+     * @param text e.g. a recovery command argument
+     * @return its bytes
+     */
+    public static byte[] encode(final String text)
+    {
+        return text.getBytes(FILE_NAME_CHARSET);
+    }
+
+    /**
+     * The reverse of {@link #encode}, for messages (undecodable bytes as U+FFFD). Any thread.
+     *
+     * @param raw bytes of an argument or environment entry
+     * @return text
+     */
+    public static String decode(final byte[] raw)
+    {
+        return new String(raw, FILE_NAME_CHARSET);
+    }
+
+    /**
      * Any thread.
      *
      * @param suffix text appended byte for byte (ASCII, e.g. {@code ".1"})

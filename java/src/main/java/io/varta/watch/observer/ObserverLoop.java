@@ -2,6 +2,7 @@ package io.varta.watch.observer;
 
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.event.Stall;
+import io.varta.watch.event.StallFreshness;
 import io.varta.watch.ingress.Receiver;
 import io.varta.watch.nativeio.Ring;
 import io.varta.watch.nativeio.ThreadScheduling;
@@ -18,9 +19,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The observer thread's loop: drain the ring in batches through {@link Admission} (which turns each record
- * into exactly one outcome), raise due stalls, publish state for other threads, and sleep until the next
- * stall deadline or the next record. Each stage change is published in {@link LoopProgress} (stage, entry time,
- * announced wake-up) for the self-watchdog.
+ * into exactly one outcome), raise due stalls, give the sinks their tick ({@link ObserverEvents#onTick}, with a
+ * {@link StallFreshness} view of the tracker), publish state for other threads, and sleep until the next stall
+ * deadline, the next record, or the time a sink asked to be ticked again. Each stage change is published in
+ * {@link LoopProgress} (stage, entry time, announced wake-up) for the self-watchdog.
  *
  * <p>Threading: {@link #run()} is the body of the observer thread, the only thread that touches this
  * object's state; {@link #requestStop()} may be called from any thread.
@@ -46,12 +48,15 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private final ObserverClock clock;
     private final Tracker tracker;
     private final Admission admission;
+    private final StallFreshness stallFreshness;
     private final long[] trackerCounters = new long[TrackerCounter.COUNT];
     private final DurationHistogram iterationHistogram = new DurationHistogram();
     private final PidSnapshotPublisher pidSnapshots = new PidSnapshotPublisher();
     private final LoopProgress progress = new LoopProgress();
     private final long iterationBudgetNanos;
     private long ringHighWater;
+    /** Observer time by which a sink asked for the next iteration ({@link ObserverEvents#onTick}). */
+    private long sinkWakeNanos = Long.MAX_VALUE;
 
     private volatile boolean stopRequested;
     private volatile String fatalError;
@@ -105,6 +110,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         this.tracker.setStartTimeProbe(identity.startTimeProbe());
         this.admission = new Admission(config, tracker, identity, events, counters, observerUid, listenerNames,
             new PidMax(clock.nowNanos()));
+        this.stallFreshness = new TrackedStallFreshness(tracker, identity.startTimeProbe());
         this.iterationBudgetNanos = TimeUnit.MILLISECONDS.toNanos(config.iterationBudgetMillis());
     }
 
@@ -184,6 +190,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         final int drained = drainOnce();
         progress.enter(LoopStage.STALL_CHECK);
         tracker.pollStalls(stallHorizon());
+        sinkWakeNanos = events.onTick(nowNanos, stallFreshness);
         progress.enter(LoopStage.PUBLISH);
         publishTrackerState();
         pidSnapshots.publishIfRequested(tracker);
@@ -239,7 +246,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
 
     private void sleepUntilNextDeadline()
     {
-        final long deadline = tracker.nextDeadlineNanos();
+        final long deadline = Math.min(tracker.nextDeadlineNanos(), sinkWakeNanos);
         final long timeout = verdictHeld ? HELD_VERDICT_RETRY_NANOS
             : Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());

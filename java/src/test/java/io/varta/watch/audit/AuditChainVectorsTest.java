@@ -1,5 +1,8 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.recovery.RefusalReason;
+import io.varta.watch.recovery.CompletionOutcome;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.varta.watch.log.Diagnostics;
@@ -65,7 +68,7 @@ class AuditChainVectorsTest
         final RecoveryAuditLog audit = RecoveryAuditLog.open(AuditConfig.of(file).daemonPid(1234)
             .clocks(System::nanoTime, () -> 1_700_000_000_000L), log);
         audit.spawn(1_700_000_000_500L, 1_500_000_000L, 4321, 4400, "/usr/local/bin/restart-agent", "inline", 38);
-        audit.complete(1_700_000_000_700L, 1_700_000_000L, 4321, 4400, CompleteOutcome.REAPED, OptionalInt.of(0),
+        audit.complete(1_700_000_000_700L, 1_700_000_000L, 4321, 4400, CompletionOutcome.REAPED, OptionalInt.of(0),
             OptionalInt.empty(), 200_000_000L, 0, 0, false);
         audit.refused(1_700_000_001_800L, 2_800_000_000L, 4321, RefusalReason.DEBOUNCED);
         audit.close();

@@ -1,5 +1,7 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.recovery.CompletionOutcome;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,7 +199,7 @@ class AuditVerifierTest
         final AuditTesting.CapturedLog captured = new AuditTesting.CapturedLog();
         try (RecoveryAuditLog audit = RecoveryAuditLog.open(AuditConfig.of(second), captured.log))
         {
-            audit.complete(1, 2, 3, 4, CompleteOutcome.REAPED, OptionalInt.of(0), OptionalInt.empty(), 5, 0, 0, false);
+            audit.complete(1, 2, 3, 4, CompletionOutcome.REAPED, OptionalInt.of(0), OptionalInt.empty(), 5, 0, 0, false);
         }
         final AuditVerifier.Report report = AuditVerifier.verify(List.of(written, second));
         assertEquals(second + ":2: seq 1: expected a rotation boot record continuing " + written + ", found a fresh"

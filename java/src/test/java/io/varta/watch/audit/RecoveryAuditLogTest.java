@@ -1,5 +1,8 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.recovery.RefusalReason;
+import io.varta.watch.recovery.CompletionOutcome;
+
 import io.varta.watch.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +76,8 @@ class RecoveryAuditLogTest
         try (RecoveryAuditLog audit = open(AuditConfig.of(file())))
         {
             audit.spawn(1, 2, 3, 4, "/bin/a\tb\rc\nd", "/etc/varta/exec\tfile", 5);
-            audit.complete(6, 7, 3, 4, CompleteOutcome.KILLED, OptionalInt.empty(), OptionalInt.of(9), 8, 10, 11, true);
-            audit.complete(6, 7, 3, 4, CompleteOutcome.REAP_FAILED, OptionalInt.of(-1), OptionalInt.empty(), 0, 0, 0,
+            audit.complete(6, 7, 3, 4, CompletionOutcome.KILLED, OptionalInt.empty(), OptionalInt.of(9), 8, 10, 11, true);
+            audit.complete(6, 7, 3, 4, CompletionOutcome.REAP_FAILED, OptionalInt.of(-1), OptionalInt.empty(), 0, 0, 0,
                 false);
             audit.refused(12, 13, 3, RefusalReason.SKIPPED_STALL_UNVERIFIABLE);
         }

@@ -428,13 +428,71 @@ class CommandLineParserTest
     @ValueSource(strings = {"--udp-port", "--udp-bind-addr", "--key-file", "--accepted-key-file",
         "--master-key-file", "--i-accept-plaintext-udp", "--i-accept-secure-udp-non-loopback",
         "--secure-udp-i-accept-recovery-on-unauthenticated-transport",
-        "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport",
-        "--recovery-exec", "--recovery-exec-file", "--recovery-debounce-ms", "--recovery-env",
-        "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-capture-stdio", "--recovery-capture-bytes"})
+        "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport"})
     void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
     {
         assertEquals(flag + " is not supported yet by this build", error(withBase(flag, "1")));
         assertEquals(FlagStatus.NOT_YET_SUPPORTED, Flag.byName(flag).status());
+    }
+
+    @Test
+    void recoveryFlagsParseWithTheReferenceDefaults() throws UsageException
+    {
+        final Options d = parseOk(BASE);
+        assertTrue(d.recoveryExec().isEmpty());
+        assertTrue(d.recoveryExecFile().isEmpty());
+        assertEquals(1000, d.recoveryDebounceMs());
+        assertEquals(List.of(), d.recoveryEnv());
+        assertFalse(d.recoveryInheritEnv());
+        assertEquals(OptionalLong.empty(), d.recoveryTimeoutMs());
+        assertFalse(d.recoveryCaptureStdio());
+        assertEquals(4096, d.recoveryCaptureBytes());
+
+        final Options o = parseOk(withBase("--recovery-exec", "/bin/true {pid}", "--recovery-debounce-ms", "0",
+            "--recovery-env", "A=1", "--recovery-env", "B=", "--recovery-env", "A=2", "--recovery-inherit-env",
+            "--recovery-timeout-ms", "100", "--recovery-capture-stdio", "--recovery-capture-bytes", "1048576"));
+        assertEquals("/bin/true {pid}", o.recoveryExec().orElseThrow());
+        assertEquals(0, o.recoveryDebounceMs());
+        assertEquals(List.of("A=1", "B=", "A=2"), o.recoveryEnv(), "--recovery-env accumulates");
+        assertTrue(o.recoveryInheritEnv());
+        assertEquals(OptionalLong.of(100), o.recoveryTimeoutMs());
+        assertTrue(o.recoveryCaptureStdio());
+        assertEquals(1_048_576, o.recoveryCaptureBytes());
+        assertEquals(Path.of("/etc/varta/exec"), parseOk(withBase("--recovery-exec-file", "/etc/varta/exec",
+            "--recovery-capture-stdio", "--recovery-capture-bytes", "1")).recoveryExecFile().orElseThrow());
+    }
+
+    @Test
+    void recoveryRuntimeChecksAreLeftToStartupAsInTheReference() throws UsageException
+    {
+        final Options both = parseOk(withBase("--recovery-exec", "/bin/true", "--recovery-exec-file", "/f"));
+        assertTrue(both.recoveryExec().isPresent() && both.recoveryExecFile().isPresent());
+        assertEquals("", parseOk(withBase("--recovery-exec", "")).recoveryExec().orElseThrow());
+    }
+
+    @Test
+    void recoveryUsageErrorsCarryTheReferenceShapes()
+    {
+        assertEquals("--recovery-timeout-ms: 99 is below the minimum allowed value (100 ms)",
+            error(withBase("--recovery-timeout-ms", "99")));
+        assertEquals("--recovery-capture-bytes: 0 is outside the accepted range [1, 1048576]",
+            error(withBase("--recovery-exec", "x", "--recovery-capture-bytes", "0")));
+        assertEquals("--recovery-capture-bytes: 1048577 is outside the accepted range [1, 1048576]",
+            error(withBase("--recovery-exec", "x", "--recovery-capture-bytes", "1048577")));
+        assertEquals("--recovery-capture-bytes: not a valid unsigned integer: \"4294967296\"",
+            error(withBase("--recovery-capture-bytes", "4294967296")));
+        assertEquals("--recovery-capture-stdio requires --recovery-exec or --recovery-exec-file",
+            error(withBase("--recovery-capture-stdio")));
+        assertEquals("--recovery-env: invalid value \"KEY\": expected KEY=VALUE", error(withBase("--recovery-env", "KEY")));
+        assertEquals("--recovery-env: invalid value \"=v\": KEY must not be empty",
+            error(withBase("--recovery-env", "=v")));
+        assertEquals("--recovery-env: invalid value \"K=a\\0b\": must not contain a NUL byte",
+            error(withBase("--recovery-env", "K=a\0b")));
+        assertEquals("--recovery-capture-bytes: 0 is outside the accepted range [1, 1048576]",
+            error(withBase("--recovery-capture-stdio", "--recovery-capture-bytes", "0")),
+            "the range comes before the command check, as in the reference");
+        assertEquals("--shutdown-grace-ms: 99 is below the minimum allowed value (100 ms)",
+            error(withBase("--recovery-capture-stdio", "--shutdown-grace-ms", "99")), "grace first");
     }
 
     @Test

@@ -98,6 +98,29 @@ class AuditLogIT
     }
 
     @Test
+    void recoveryDecisionsAreRecordedAndTheFileVerifies() throws Exception
+    {
+        final Path socket = dir.resolve("obs.sock");
+        try (ObserverProcess observer = start("--threshold-ms", "150", "--recovery-exec", "/bin/true {pid}",
+            "--recovery-debounce-ms", "0"))
+        {
+            observer.awaitSocket(socket);
+            final long agent = io.varta.watch.testsupport.Sender.send(socket, "beat:ok:1");
+            final List<String> lines = awaitLines(observer, audit(), 4); // header, boot, spawn, complete
+            final String[] spawn = columns(lines.get(2));
+            assertEquals(List.of("2", "spawn", Long.toString(agent), "exec", "/bin/true", "inline"),
+                List.of(spawn[0], spawn[3], spawn[4], spawn[6], spawn[7], spawn[8]));
+            final String[] complete = columns(lines.get(3));
+            assertEquals(List.of("3", "complete", Long.toString(agent), spawn[5], "reaped", "0", "-"),
+                List.of(complete[0], complete[3], complete[4], complete[5], complete[6], complete[7], complete[8]));
+            assertEquals(0, observer.terminate(java.time.Duration.ofSeconds(10)), observer.stderr());
+        }
+        final Result verified = verify(audit());
+        assertEquals(0, verified.exit(), verified.toString());
+        assertTrue(verified.out().contains("3 record(s) in 1 file(s) verified"), verified.toString());
+    }
+
+    @Test
     void afterKillNineTheRestartResumesOrCutsTheTornLineAndTheChainVerifiesAcrossRestarts() throws Exception
     {
         final String firstChain;

@@ -68,6 +68,13 @@ public final class ObserverProcess implements AutoCloseable
         return launch(dir, wrapper, environment, args);
     }
 
+    /** Starts the launcher with {@code args} and these variables added to its environment. */
+    public static ObserverProcess start(final Path dir, final java.util.Map<String, String> env, final String... args)
+        throws IOException
+    {
+        return launch(dir, List.of(), env, args);
+    }
+
     private static ObserverProcess launch(final Path dir, final List<String> wrapper,
         final java.util.Map<String, String> environment, final String... args) throws IOException
     {
