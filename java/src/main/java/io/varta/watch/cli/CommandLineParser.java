@@ -2,6 +2,7 @@ package io.varta.watch.cli;
 
 import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.IpPort;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
@@ -27,7 +28,8 @@ import java.util.function.Function;
  *       budget, the audit rotation-budget ceiling) are reported at the token; removed and not-yet-supported flags
  *       are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
- *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, iteration and scrape budget /
+ *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, recovery over UDP needs
+ *       the listener's accept flag (H2), secure UDP off loopback needs its accept flag (H4), iteration and scrape budget /
  *       per-pid series cap / eviction window / tracker capacity ranges,
  *       clock source support, read-timeout ceiling and floor.</li>
  * </ul>
@@ -55,6 +57,7 @@ public final class CommandLineParser
     private static final long MIN_READ_TIMEOUT_MS = Options.MIN_READ_TIMEOUT_MS;
     private static final long MAX_READ_TIMEOUT_MS = Options.MAX_READ_TIMEOUT_MS;
     private static final long U64 = -1L;
+    private static final long U16_MAX = 65_535;
 
     private CommandLineParser()
     {
@@ -222,6 +225,33 @@ public final class CommandLineParser
             case PROM_PID_SERIES_MAX:
                 b.promPidSeriesMax = unsigned(flag, v, U64);
                 break;
+            case UDP_PORT:
+                b.udpPort = (int)unsigned(flag, v, U16_MAX);
+                break;
+            case UDP_BIND_ADDR:
+                b.udpBindAddr = ipAddress(v);
+                break;
+            case KEY_FILE:
+                b.keyFile = Path.of(v);
+                break;
+            case ACCEPTED_KEY_FILE:
+                b.acceptedKeyFile = Path.of(v);
+                break;
+            case MASTER_KEY_FILE:
+                b.masterKeyFile = Path.of(v);
+                break;
+            case I_ACCEPT_PLAINTEXT_UDP:
+                b.acceptPlaintextUdp = true;
+                break;
+            case I_ACCEPT_SECURE_UDP_NON_LOOPBACK:
+                b.acceptSecureUdpNonLoopback = true;
+                break;
+            case SECURE_UDP_ACCEPT_RECOVERY:
+                b.secureUdpAcceptRecovery = true;
+                break;
+            case PLAINTEXT_UDP_ACCEPT_RECOVERY:
+                b.plaintextUdpAcceptRecovery = true;
+                break;
             case ALLOW_CROSS_NAMESPACE_AGENTS:
                 b.allowCrossNamespaceAgents = true;
                 break;
@@ -273,6 +303,7 @@ public final class CommandLineParser
             throw new UsageException("--shutdown-grace-ms: " + b.shutdownGraceMs
                 + " is below the minimum allowed value (" + MIN_SHUTDOWN_GRACE_MS + " ms)");
         }
+        validateUdp(b);
         if (!inRange(b.iterationBudgetMs, MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS))
         {
             throw new UsageException(outOfRange(Flag.ITERATION_BUDGET_MS, b.iterationBudgetMs,
@@ -310,6 +341,80 @@ public final class CommandLineParser
             throw new UsageException("--read-timeout-ms: " + b.readTimeoutMs + " is below the minimum "
                 + MIN_READ_TIMEOUT_MS + " ms (0 makes the UDS bind fail with \"cannot set a 0 duration timeout\""
                 + " and the observer never starts; omit the flag for the default)");
+        }
+    }
+
+    /**
+     * The reference's UDP checks, in its order: H2 (a recovery command with {@code --udp-port} needs the accept flag
+     * of the listener that will run: secure when any key file is given, plaintext with
+     * {@code --i-accept-plaintext-udp}, else none can), then H4 (keys with an explicit non-loopback
+     * {@code --udp-bind-addr} need {@code --i-accept-secure-udp-non-loopback}). Which listener runs, and its
+     * startup errors, are decided at startup (exit 1), not here.
+     */
+    private static void validateUdp(final Options.Builder b) throws UsageException
+    {
+        final boolean keys = null != b.keyFile || null != b.acceptedKeyFile || null != b.masterKeyFile;
+        final boolean recovery = null != b.recoveryExec || null != b.recoveryExecFile;
+        if (recovery && null != b.udpPort)
+        {
+            final boolean accepted = keys ? b.secureUdpAcceptRecovery : b.acceptPlaintextUdp && b.plaintextUdpAcceptRecovery;
+            if (!accepted)
+            {
+                final String ip = null == b.udpBindAddr ? "0.0.0.0" : hostText(b.udpBindAddr);
+                throw new UsageException(recoveryRequiresAuthenticatedTransport(ip + ":" + b.udpPort));
+            }
+        }
+        if (keys && null != b.udpBindAddr && !b.udpBindAddr.isLoopbackAddress() && !b.acceptSecureUdpNonLoopback)
+        {
+            throw new UsageException(secureUdpRequiresLoopbackBind(hostText(b.udpBindAddr)));
+        }
+    }
+
+    /** The reference's RecoveryRequiresAuthenticatedTransport text for the listener at {@code ipPort}. */
+    static String recoveryRequiresAuthenticatedTransport(final String ipPort)
+    {
+        return "recovery with --udp-port: the UDP listener at " + ipPort + " cannot attest which process sent a"
+            + " beat, so a forged or replayed beat could make the observer run the recovery command. Accept that"
+            + " risk for the listener explicitly: --secure-udp-i-accept-recovery-on-unauthenticated-transport for"
+            + " secure UDP (a key file is given), --plaintext-udp-i-accept-recovery-on-unauthenticated-transport for"
+            + " plaintext UDP (--i-accept-plaintext-udp)";
+    }
+
+    /** The reference's SecureUdpRequiresLoopbackBind text for {@code --udp-bind-addr ip}. */
+    static String secureUdpRequiresLoopbackBind(final String ip)
+    {
+        return "--udp-bind-addr " + ip + " is not a loopback address: the secure UDP listener binds loopback"
+            + " unless --i-accept-secure-udp-non-loopback is given (anyone who can reach it can fill its 1024-sender"
+            + " replay table with senders holding a key, and new agents are then refused; firewall it to the"
+            + " agents' hosts)";
+    }
+
+    private static String hostText(final InetAddress ip)
+    {
+        return IpPort.host(ip);
+    }
+
+    /**
+     * Rust's {@code IpAddr} syntax for {@code --udp-bind-addr}: a dotted IPv4 literal or an IPv6 literal without
+     * brackets; no host names. A bad value gives the reference's BadAddr text, which names {@code --prom-addr}
+     * (observer-features.md §1.4, §9.6: kept for drop-in compatibility).
+     */
+    static InetAddress ipAddress(final String raw) throws UsageException
+    {
+        final UsageException bad = new UsageException(
+            "--prom-addr: not a valid socket address: " + RustSyntax.debugQuote(raw));
+        final boolean v6 = raw.contains(":");
+        if (v6 ? !raw.matches("[0-9A-Fa-f:.]+") : !isIpv4(raw))
+        {
+            throw bad;
+        }
+        try
+        {
+            return InetAddress.getByName(raw);
+        }
+        catch (final UnknownHostException e)
+        {
+            throw bad;
         }
     }
 

@@ -192,6 +192,7 @@ public final class VartaMetrics
         registerEndpointAndSelf();
         registerRing();
         registerAudit();
+        registerUdpTransport();
     }
 
     /**
@@ -516,6 +517,28 @@ public final class VartaMetrics
             audit.ioErrors());
         counter("varta_audit_records_lost_total",
             "Audit records whose write failed (cut back out of the file; declared write_failed).", audit.recordsLost());
+    }
+
+    /** The UDP transport families of the reference (observer-features.md §5.2); 0 without a UDP listener. */
+    private void registerUdpTransport()
+    {
+        counter("varta_frame_decrypt_failures_total",
+            "Secure-UDP datagrams no key authenticated (a master-key datagram whose opened pid is not its clear pid"
+                + " included): dropped without an event.", () -> get(IngestCounter.DECRYPT_FAILED));
+        counter("varta_secure_replay_refused_total",
+            "Authenticated secure-UDP datagrams refused by the replay rules (counter or nonce not newer).",
+            () -> get(IngestCounter.REPLAY_REFUSED));
+        counter("varta_sender_state_full_total",
+            "Authenticated secure-UDP datagrams from a new sender refused because the 1024-sender replay table was"
+                + " full (fail closed).", () -> get(IngestCounter.SENDER_TABLE_FULL));
+        counter("varta_secure_aead_attempts_total",
+            "AEAD trials on secure-UDP datagrams: every key (and the master derivation for 64-byte datagrams) on"
+                + " every datagram.", () -> get(IngestCounter.AEAD_ATTEMPTS));
+        counter("varta_frame_rejected_pid_above_max_total",
+            "Frames without kernel pid verification (UDP) claiming a pid above pid_max: dropped without an event.",
+            () -> get(IngestCounter.PID_ABOVE_MAX));
+        gauge("varta_pid_max_current", "The kernel's pid_max as last read (re-read every 60 s).",
+            () -> get(IngestCounter.PID_MAX));
     }
 
     private double lastLoopUnixSeconds()

@@ -389,11 +389,7 @@ class CommandLineParserTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--udp-port", "--udp-bind-addr", "--key-file", "--accepted-key-file",
-        "--master-key-file", "--i-accept-plaintext-udp", "--i-accept-secure-udp-non-loopback",
-        "--secure-udp-i-accept-recovery-on-unauthenticated-transport",
-        "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport",
-        "--recovery-exec", "--recovery-exec-file", "--recovery-debounce-ms", "--recovery-env",
+    @ValueSource(strings = {"--recovery-exec", "--recovery-exec-file", "--recovery-debounce-ms", "--recovery-env",
         "--recovery-inherit-env", "--recovery-timeout-ms", "--recovery-capture-stdio", "--recovery-capture-bytes",
         "--heartbeat-file", "--self-watchdog-secs", "--hw-watchdog"})
     void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
