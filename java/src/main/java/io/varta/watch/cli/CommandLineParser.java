@@ -351,7 +351,7 @@ public final class CommandLineParser
      * {@code --udp-bind-addr} need {@code --i-accept-secure-udp-non-loopback}). Which listener runs, and its
      * startup errors, are decided at startup (exit 1), not here.
      */
-    private static void validateUdp(final Options.Builder b) throws UsageException
+    static void validateUdp(final Options.Builder b) throws UsageException
     {
         final boolean keys = null != b.keyFile || null != b.acceptedKeyFile || null != b.masterKeyFile;
         final boolean recovery = null != b.recoveryExec || null != b.recoveryExecFile;

@@ -97,9 +97,6 @@ final class UdpIngress implements AutoCloseable
             keys = null; // the listener owns them now, also if the bind fails
             final SecureUdpListener listener = SecureUdpListener.bind(new InetSocketAddress(ip, port), owned,
                 options.secureUdpAcceptRecovery());
-            log.info("udp listener bound to " + IpPort.format(listener.boundAddress()) + " (secure: "
-                + owned.sharedKeys() + " shared key" + (owned.sharedKeys() == 1 ? "" : "s")
-                + (owned.hasMasterKey() ? ", master key" : "") + ")");
             if (!ip.isLoopbackAddress())
             {
                 log.warn("secure UDP listener on non-loopback address " + IpPort.format(listener.boundAddress())
@@ -110,12 +107,15 @@ final class UdpIngress implements AutoCloseable
             {
                 warnAccepted("--secure-udp-i-accept-recovery-on-unauthenticated-transport", "secure UDP");
             }
+            // last: the line that says the listener is ready (tests and scripts wait for it)
+            log.info("udp listener bound to " + IpPort.format(listener.boundAddress()) + " (secure: "
+                + owned.sharedKeys() + " shared key" + (owned.sharedKeys() == 1 ? "" : "s")
+                + (owned.hasMasterKey() ? ", master key" : "") + ")");
             return Optional.of(listener);
         }
         final InetAddress ip = options.udpBindAddr().orElse(InetAddress.getByName(UdpListener.DEFAULT_BIND_ADDRESS));
         final UdpListener listener = UdpListener.bind(new InetSocketAddress(ip, port),
             options.plaintextUdpAcceptRecovery());
-        log.info("udp listener bound to " + IpPort.format(listener.boundAddress()) + " (plaintext)");
         log.warn("plaintext UDP listener on " + IpPort.format(listener.boundAddress()) + " is running WITHOUT"
             + " authentication (--i-accept-plaintext-udp): anyone who can reach it can forge beats for any pid;"
             + " NOT for production, use --key-file");
@@ -123,6 +123,7 @@ final class UdpIngress implements AutoCloseable
         {
             warnAccepted("--plaintext-udp-i-accept-recovery-on-unauthenticated-transport", "plaintext UDP");
         }
+        log.info("udp listener bound to " + IpPort.format(listener.boundAddress()) + " (plaintext)");
         return Optional.of(listener);
     }
 
