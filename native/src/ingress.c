@@ -3,6 +3,8 @@
  */
 #include "varta/ingress.h"
 
+#include "varta/ingress_secure_udp.h"
+#include "varta/ingress_udp.h"
 #include "varta/ingress_uds.h"
 
 #include <errno.h>
@@ -15,8 +17,12 @@ int varta_ingress_init(struct varta_ingress *out, const struct varta_ingress_con
     switch (config->transport) {
     case VARTA_TRANSPORT_UDS:
         return varta_ingress_uds_init(out, config->fd, config->origin, config->observer_uid);
+    case VARTA_TRANSPORT_UDP:
+        return varta_ingress_udp_init(out, config->fd, config->origin);
+    case VARTA_TRANSPORT_SECURE_UDP:
+        return varta_ingress_secure_udp_init(out, config->fd, config->origin, config->context);
     default:
-        return -EPROTONOSUPPORT; /* UDP and secure UDP: their issue adds a case here */
+        return -EPROTONOSUPPORT;
     }
 }
 

@@ -5,12 +5,14 @@
  * constant added or moved here can never be paired with the wrong Java field.
  *
  * Names: ring constants carry RingDescriptor's field names; errno values their C names; the codes
- * of uds.h and private_file.h their macro names without the VARTA_ prefix.
+ * of uds.h, private_file.h, secure_keys.h, openssl.h and crypto.h their macro names without the VARTA_ prefix.
  */
 #include "jni_natives.h"
 
+#include "varta/crypto.h"
 #include "varta/ring.h"
 #include "varta/private_file.h"
+#include "varta/secure_keys.h"
 #include "varta/uds.h"
 
 #include <errno.h>
@@ -95,6 +97,22 @@ static const struct named_constant CONSTANTS[] = {
     NAMED("PRIVATE_OPEN_APPEND", VARTA_PRIVATE_OPEN_APPEND),
     NAMED("PRIVATE_OPEN_CREATE_NEW", VARTA_PRIVATE_OPEN_CREATE_NEW),
     NAMED("PRIVATE_MAX_SECRET_BYTES", VARTA_PRIVATE_MAX_SECRET_BYTES),
+    NAMED("EADDRNOTAVAIL", EADDRNOTAVAIL),
+    NAMED("EACCES", EACCES),
+    NAMED("KEY_FILE_PRIMARY", VARTA_KEY_FILE_PRIMARY),
+    NAMED("KEY_FILE_ACCEPTED", VARTA_KEY_FILE_ACCEPTED),
+    NAMED("KEY_FILE_MASTER", VARTA_KEY_FILE_MASTER),
+    NAMED("KEYS_MAX_SHARED", VARTA_KEYS_MAX_SHARED),
+    NAMED("KEY_ERR_LENGTH", VARTA_KEY_ERR_LENGTH),
+    NAMED("KEY_ERR_CHARACTER", VARTA_KEY_ERR_CHARACTER),
+    NAMED("KEY_ERR_NONE", VARTA_KEY_ERR_NONE),
+    NAMED("KEY_ERR_COUNT", VARTA_KEY_ERR_COUNT),
+    NAMED("KEY_ERR_TOO_MANY", VARTA_KEY_ERR_TOO_MANY),
+    NAMED("OPENSSL_ERR_LOAD", VARTA_OPENSSL_ERR_LOAD),
+    NAMED("OPENSSL_ERR_SYMBOL", VARTA_OPENSSL_ERR_SYMBOL),
+    NAMED("OPENSSL_ERR_VERSION", VARTA_OPENSSL_ERR_VERSION),
+    NAMED("CRYPTO_ERR_UNAVAILABLE", VARTA_CRYPTO_ERR_UNAVAILABLE),
+    NAMED("CRYPTO_ERR_FAILED", VARTA_CRYPTO_ERR_FAILED),
 };
 
 #define CONSTANT_COUNT ((jsize)(sizeof(CONSTANTS) / sizeof(CONSTANTS[0])))

@@ -12,28 +12,33 @@
 #include <errno.h>
 #include <stdint.h>
 
-/* Reads the three per-listener arrays (equal lengths, 1..VARTA_RECV_MAX_INGRESS) into configs. */
-static jint read_configs(JNIEnv *env, jintArray fds, jintArray transports, jintArray origins, jint uid,
-                         struct varta_ingress_config *configs)
+/*
+ * Reads the four per-listener arrays (equal lengths, 1..VARTA_RECV_MAX_INGRESS) into configs. A context is
+ * the handle of the listener's native state (secure UDP: SecureUdpNatives.keysNew), 0 for none.
+ */
+static jint read_configs(JNIEnv *env, jintArray fds, jintArray transports, jintArray origins, jlongArray contexts,
+                         jint uid, struct varta_ingress_config *configs)
 {
     const jsize count = (*env)->GetArrayLength(env, fds);
     if (count <= 0 || count > (jsize)VARTA_RECV_MAX_INGRESS || (*env)->GetArrayLength(env, transports) != count
-        || (*env)->GetArrayLength(env, origins) != count) {
+        || (*env)->GetArrayLength(env, origins) != count || (*env)->GetArrayLength(env, contexts) != count) {
         return -EINVAL;
     }
     jint fd[VARTA_RECV_MAX_INGRESS];
     jint transport[VARTA_RECV_MAX_INGRESS];
     jint origin[VARTA_RECV_MAX_INGRESS];
+    jlong context[VARTA_RECV_MAX_INGRESS];
     (*env)->GetIntArrayRegion(env, fds, 0, count, fd);
     (*env)->GetIntArrayRegion(env, transports, 0, count, transport);
     (*env)->GetIntArrayRegion(env, origins, 0, count, origin);
+    (*env)->GetLongArrayRegion(env, contexts, 0, count, context);
     for (jsize i = 0; i < count; i++) {
         if (transport[i] < 0 || transport[i] > UINT8_MAX || origin[i] < 0 || origin[i] > UINT8_MAX) {
             return -EINVAL;
         }
         configs[i] = (struct varta_ingress_config){
             .fd = fd[i], .transport = (uint8_t)transport[i], .origin = (uint8_t)origin[i],
-            .observer_uid = (uint32_t)uid,
+            .observer_uid = (uint32_t)uid, .context = (void *)(intptr_t)context[i],
         };
     }
     return count;
@@ -41,7 +46,7 @@ static jint read_configs(JNIEnv *env, jintArray fds, jintArray transports, jintA
 
 /* Returns the handle (> 0) or -errno; -EINVAL if the buffer is not direct or too small. */
 static jlong receiver_start(JNIEnv *env, jclass cls, jintArray fds, jintArray transports, jintArray origins,
-                            jobject region, jint capacity, jint uid)
+                            jlongArray contexts, jobject region, jint capacity, jint uid)
 {
     if (capacity <= 0 || !varta_ring_capacity_valid((uint32_t)capacity)) {
         return -EINVAL;
@@ -52,7 +57,7 @@ static jlong receiver_start(JNIEnv *env, jclass cls, jintArray fds, jintArray tr
         return -EINVAL;
     }
     struct varta_ingress_config configs[VARTA_RECV_MAX_INGRESS];
-    const jint count = read_configs(env, fds, transports, origins, uid, configs);
+    const jint count = read_configs(env, fds, transports, origins, contexts, uid, configs);
     if (count < 0) {
         return count;
     }
@@ -96,7 +101,7 @@ static void receiver_stop(JNIEnv *env, jclass cls, jlong handle)
 }
 
 static const JNINativeMethod METHODS[] = {
-    { "receiverStart", "([I[I[ILjava/nio/ByteBuffer;II)J", (void *)receiver_start },
+    { "receiverStart", "([I[I[I[JLjava/nio/ByteBuffer;II)J", (void *)receiver_start },
     { "receiverWait", "(JJ)I", (void *)receiver_wait },
     { "receiverKick", "(J)V", (void *)receiver_kick },
     { "receiverDrainedThrough", "(J)J", (void *)receiver_drained_through },

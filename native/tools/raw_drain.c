@@ -3,6 +3,12 @@
  *
  *   raw-drain --socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 1]
  *             [--timeout-ms 30000]
+ *   raw-drain --udp IP:PORT --expect TOTAL [--idle-ms MS] [--timeout-ms 30000]
+ *
+ * --udp binds a UDP socket instead (IPv4 literal, or [IPv6]:PORT; SO_RCVBUF 1 MiB requested, as the observer's
+ * UDP listener) and reads it in recvmmsg batches of 64 into 65-byte buffers (room for the largest secure
+ * datagram and one more byte), counting only. UDP senders do not block when the queue is full (the kernel drops),
+ * so --idle-ms MS ends the run, with status 0, once MS pass without a datagram after the first one.
  *
  * Binds a Unix datagram socket at PATH (a stale socket file there is replaced; any other file
  * is refused), turns on SO_PASSCRED (unless --passcred 0), asks for SO_RCVBUF 1 MiB, prints
@@ -27,7 +33,10 @@
  */
 #include "tool_util.h"
 
+#include "varta/udp.h"
 #include "varta/vlp.h"
+
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -44,12 +53,15 @@
 
 #define BATCH 64u
 #define DATAGRAM_ROOM (VARTA_FRAME_BYTES + 1u) /* one spare byte exposes an overlong datagram */
+#define UDP_DATAGRAM_ROOM 65u                  /* the largest secure datagram (64) + 1 */
 #define RCVBUF_BYTES (1 << 20)
 
 enum mode { MODE_RECVMMSG, MODE_RECVMSG };
 
 struct options {
     const char *socket_path;
+    const char *udp;
+    uint64_t idle_ms;
     uint64_t expect;
     enum mode mode;
     uint64_t passcred;
@@ -71,7 +83,7 @@ struct counts {
 };
 
 #define TOOL "raw-drain"
-static const char USAGE[] = "--socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 0|1] [--timeout-ms 30000]";
+static const char USAGE[] = "--socket PATH | --udp IP:PORT --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 0|1] [--idle-ms MS] [--timeout-ms 30000]";
 
 static void usage(const char *why)
 {
@@ -101,6 +113,10 @@ static struct options parse_args(int argc, char **argv)
             }
         } else if (strcmp(flag, "--passcred") == 0) {
             o.passcred = tool_flag_u64(TOOL, USAGE, flag, value, 0, 1);
+        } else if (strcmp(flag, "--udp") == 0) {
+            o.udp = value;
+        } else if (strcmp(flag, "--idle-ms") == 0) {
+            o.idle_ms = tool_flag_u64(TOOL, USAGE, flag, value, 0, 3600000);
         } else if (strcmp(flag, "--timeout-ms") == 0) {
             o.timeout_ms = tool_flag_u64(TOOL, USAGE, flag, value, 1, 3600000);
         } else {
@@ -109,13 +125,48 @@ static struct options parse_args(int argc, char **argv)
         }
     }
     struct sockaddr_un probe;
-    if (o.socket_path == NULL || o.expect == 0) {
-        usage("--socket and --expect are required");
+    if ((o.socket_path == NULL) == (o.udp == NULL) || o.expect == 0) {
+        usage("--expect and one of --socket and --udp are required");
     }
-    if (tool_unix_addr(o.socket_path, &probe) != 0) {
+    if (o.socket_path != NULL && tool_unix_addr(o.socket_path, &probe) != 0) {
         usage("--socket path is empty or longer than sun_path");
     }
+    if (o.udp != NULL && o.mode != MODE_RECVMMSG) {
+        usage("--udp reads with recvmmsg only");
+    }
     return o;
+}
+
+/* Binds the UDP socket of --udp IP:PORT or [IPv6]:PORT. */
+static int open_udp(const struct options *o)
+{
+    char host[64];
+    const char *colon = strrchr(o->udp, ':');
+    size_t len = colon != NULL ? (size_t)(colon - o->udp) : 0;
+    const char *start = o->udp;
+    if (len >= 2 && start[0] == '[' && start[len - 1] == ']') {
+        start++;
+        len -= 2;
+    }
+    uint64_t port = 0;
+    struct varta_ip ip;
+    memset(&ip, 0, sizeof(ip));
+    if (colon == NULL || len == 0 || len >= sizeof(host) || tool_parse_u64(colon + 1, 0, 65535, &port) != 0) {
+        usage("--udp wants IP:PORT or [IPv6]:PORT");
+    }
+    memcpy(host, start, len);
+    host[len] = '\0';
+    ip.family = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
+    if (inet_pton(ip.family, host, ip.bytes) != 1) {
+        usage("--udp wants a literal IP address");
+    }
+    struct varta_udp_bound bound;
+    const int fd = varta_udp_bind(&ip, (uint16_t)port, RCVBUF_BYTES, &bound);
+    if (fd < 0) {
+        fprintf(stderr, "raw-drain: bind %s: %s\n", o->udp, strerror(-fd));
+        return -1;
+    }
+    return fd;
 }
 
 /* Binds the receive socket; replaces a stale socket file, refuses to remove anything else. */
@@ -230,18 +281,18 @@ int main(int argc, char **argv)
 {
     const struct options o = parse_args(argc, argv);
     const char *mode_name = o.mode == MODE_RECVMMSG ? "recvmmsg" : "recvmsg";
-    int fd = open_socket(&o);
+    int fd = o.udp != NULL ? open_udp(&o) : open_socket(&o);
     if (fd < 0) {
         return 1;
     }
 
-    static uint8_t buffers[BATCH][DATAGRAM_ROOM];
+    static uint8_t buffers[BATCH][UDP_DATAGRAM_ROOM];
     static union cred_cmsg cmsgs[BATCH];
     static struct iovec iovs[BATCH];
     static struct mmsghdr msgs[BATCH];
     for (unsigned i = 0; i < BATCH; i++) {
         iovs[i].iov_base = buffers[i];
-        iovs[i].iov_len = DATAGRAM_ROOM;
+        iovs[i].iov_len = o.udp != NULL ? UDP_DATAGRAM_ROOM : DATAGRAM_ROOM;
         msgs[i].msg_hdr.msg_iov = &iovs[i];
         msgs[i].msg_hdr.msg_iovlen = 1;
         msgs[i].msg_hdr.msg_control = cmsgs[i].bytes;
@@ -257,7 +308,14 @@ int main(int argc, char **argv)
     int status = 0;
     while (c.datagrams < o.expect) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        int ready = poll(&pfd, 1, remaining_ms(deadline_ns));
+        int wait_ms = remaining_ms(deadline_ns);
+        if (o.idle_ms > 0 && c.datagrams > 0 && (uint64_t)wait_ms > o.idle_ms) {
+            wait_ms = (int)o.idle_ms;
+        }
+        int ready = poll(&pfd, 1, wait_ms);
+        if (ready == 0 && o.idle_ms > 0 && c.datagrams > 0 && remaining_ms(deadline_ns) > 0) {
+            break; /* idle after the load: the run is over (UDP: what the kernel dropped never comes) */
+        }
         if (ready < 0 && errno == EINTR) {
             continue;
         }
@@ -292,7 +350,9 @@ int main(int argc, char **argv)
     }
     const uint64_t cpu_ns = cpu_used_ns() - cpu_start_ns;
     close(fd);
-    unlink(o.socket_path);
+    if (o.socket_path != NULL) {
+        unlink(o.socket_path);
+    }
 
     const uint64_t elapsed_ns = c.last_ns - c.first_ns;
     printf("drain mode=%s frames=%llu elapsed_ns=%llu rate=%.0f calls=%llu cpu_ns=%llu\n", mode_name,

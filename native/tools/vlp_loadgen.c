@@ -16,6 +16,13 @@
  * sender; with credentials on, an observer reports every frame whose pid is not the sender's
  * own as an auth failure (still an accounted outcome). Default 1: the own pid only.
  *
+ * --udp IP:PORT (IPv4 literal or [IPv6]:PORT) sends over UDP instead of --socket: 32-byte plaintext frames, or
+ * with --key-file F / --master-key-file F 60-byte shared-key / 64-byte master-key secure datagrams. Sealed
+ * datagrams are all sealed before the start (each sender: its own random IV prefix, counters from 0), so the
+ * senders' cost is the same as for plaintext and the receiver's authentication is what is measured. UDP sends do
+ * not block on a full receiver: the kernel drops what the receiver's queue cannot hold (the receivers count
+ * what arrived).
+ *
  * --corrupt crc flips a bit of every frame's stored CRC: a garbage flood of frames the observer rejects
  * as BadCrc, each still carrying the sender's kernel credentials. Default none.
  *
@@ -28,7 +35,13 @@
  */
 #include "tool_util.h"
 
+#include "varta/crypto.h"
+#include "varta/secure_frame.h"
+#include "varta/secure_keys.h"
 #include "varta/vlp.h"
+
+#include <netdb.h>
+#include <sys/random.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +65,9 @@
 
 struct options {
     const char *socket_path;
+    const char *udp;
+    const char *key_file;
+    int key_kind;
     uint64_t senders;
     uint64_t frames_per_sender;
     uint64_t batch;
@@ -61,7 +77,7 @@ struct options {
 };
 
 #define TOOL "vlp-loadgen"
-static const char USAGE[] = "--socket PATH --senders N --frames-per-sender K [--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M] [--corrupt none|crc]";
+static const char USAGE[] = "--socket PATH | --udp IP:PORT [--key-file F | --master-key-file F] --senders N --frames-per-sender K [--batch 64] [--rate-per-sender R (0 = unpaced)] [--pid-spread M] [--corrupt none|crc]";
 
 static void usage(const char *why)
 {
@@ -93,6 +109,11 @@ static struct options parse_args(int argc, char **argv)
                 usage("--corrupt takes none or crc");
             }
             o.corrupt_crc = strcmp(value, "crc") == 0;
+        } else if (strcmp(flag, "--udp") == 0) {
+            o.udp = value;
+        } else if (strcmp(flag, "--key-file") == 0 || strcmp(flag, "--master-key-file") == 0) {
+            o.key_file = value;
+            o.key_kind = flag[2] == 'm' ? VARTA_KEY_FILE_MASTER : VARTA_KEY_FILE_PRIMARY;
         } else if (strcmp(flag, "--pid-spread") == 0) {
             o.pid_spread = tool_flag_u64(TOOL, USAGE, flag, value, 1, MAX_PID_SPREAD);
         } else {
@@ -101,13 +122,94 @@ static struct options parse_args(int argc, char **argv)
         }
     }
     struct sockaddr_un probe;
-    if (o.socket_path == NULL || o.senders == 0 || o.frames_per_sender == 0) {
-        usage("--socket, --senders and --frames-per-sender are required");
+    if ((o.socket_path == NULL) == (o.udp == NULL) || o.senders == 0 || o.frames_per_sender == 0) {
+        usage("one of --socket and --udp, --senders and --frames-per-sender are required");
     }
-    if (tool_unix_addr(o.socket_path, &probe) != 0) {
+    if (o.socket_path != NULL && tool_unix_addr(o.socket_path, &probe) != 0) {
         usage("--socket path is empty or longer than sun_path");
     }
+    if (o.key_file != NULL && o.udp == NULL) {
+        usage("--key-file and --master-key-file need --udp");
+    }
     return o;
+}
+
+/* A UDP socket connected to --udp IP:PORT or [IPv6]:PORT; -1 on failure. */
+static int connect_udp(const char *target)
+{
+    char host[64];
+    const char *colon = strrchr(target, ':');
+    size_t len = colon != NULL ? (size_t)(colon - target) : 0;
+    const char *start = target;
+    if (len >= 2 && start[0] == '[' && start[len - 1] == ']') {
+        start++;
+        len -= 2;
+    }
+    if (colon == NULL || len == 0 || len >= sizeof(host)) {
+        return -1;
+    }
+    memcpy(host, start, len);
+    host[len] = '\0';
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    struct addrinfo *found = NULL;
+    if (getaddrinfo(host, colon + 1, &hints, &found) != 0) {
+        return -1;
+    }
+    int fd = socket(found->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(found);
+    return fd;
+}
+
+/*
+ * Seals every frame of a sender up front: nonces 1.., its own pid (spread as --pid-spread says), a random IV
+ * prefix, counters from 0. Returns the datagrams (count * *len bytes) or NULL.
+ */
+static uint8_t *seal_all(const struct options *o, uint32_t own_pid, size_t *len)
+{
+    char why[256];
+    struct varta_secure_keys *keys = NULL;
+    struct varta_key_error err;
+    if (varta_crypto_load(NULL, why, sizeof(why)) != 0 || varta_secure_keys_new(0, &keys) != 0
+        || varta_secure_keys_add_file(keys, o->key_file, o->key_kind, (uint32_t)getuid(), &err) != 1) {
+        fprintf(stderr, "vlp-loadgen: cannot read the key file %s (or load libcrypto: %s)\n", o->key_file, why);
+        return NULL;
+    }
+    const int master = o->key_kind == VARTA_KEY_FILE_MASTER;
+    struct varta_aead sealer;
+    struct varta_agent_kdf kdf;
+    memset(&kdf, 0, sizeof(kdf));
+    if (varta_aead_init(&sealer, master ? keys->master : keys->shared[0], 1) != 0
+        || (master && varta_agent_kdf_init(&kdf, keys->master) != 0)) {
+        return NULL;
+    }
+    varta_secure_keys_free(keys);
+    *len = master ? VARTA_SECURE_MASTER_BYTES : VARTA_SECURE_SHARED_BYTES;
+    uint8_t *all = malloc(o->frames_per_sender * *len);
+    uint8_t prefix[VARTA_IV_PREFIX_BYTES];
+    if (all == NULL || getrandom(prefix, sizeof(prefix), 0) != (ssize_t)sizeof(prefix)) {
+        return NULL;
+    }
+    for (uint64_t i = 0; i < o->frames_per_sender; i++) {
+        uint8_t frame[VARTA_FRAME_BYTES];
+        const uint32_t pid = own_pid + (uint32_t)(i % o->pid_spread);
+        varta_vlp_encode(VARTA_STATUS_OK, pid, tool_mono_ns(), i + 1, 0, frame);
+        const int rc = master ? varta_secure_seal_master(&kdf, &sealer, pid, prefix, (uint32_t)i, frame, all + i * *len)
+                              : varta_secure_seal_shared(&sealer, prefix, (uint32_t)i, frame, all + i * *len);
+        if (rc != 0) {
+            free(all);
+            return NULL;
+        }
+    }
+    varta_aead_free(&sealer);
+    varta_agent_kdf_free(&kdf);
+    return all;
 }
 
 /* Sends msgs[0..count) completely: retries EINTR and resends the rest after a partial sendmmsg. */
@@ -144,12 +246,26 @@ static int run_sender(const struct options *o, pid_t parent, int ready_fd, int s
     if (getppid() != parent) { /* the parent died before prctl took effect */
         return 1;
     }
-    struct sockaddr_un addr;
-    tool_unix_addr(o->socket_path, &addr);
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) != 0) {
-        fprintf(stderr, "vlp-loadgen: sender %d: connect %s: %s\n", (int)getpid(), o->socket_path,
-                strerror(errno));
+    int fd;
+    if (o->udp != NULL) {
+        fd = connect_udp(o->udp);
+    } else {
+        struct sockaddr_un addr;
+        tool_unix_addr(o->socket_path, &addr);
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    if (fd < 0) {
+        fprintf(stderr, "vlp-loadgen: sender %d: connect %s: %s\n", (int)getpid(),
+                o->udp != NULL ? o->udp : o->socket_path, strerror(errno));
+        return 1;
+    }
+    size_t sealed_len = 0;
+    uint8_t *sealed = NULL;
+    if (o->key_file != NULL && (sealed = seal_all(o, (uint32_t)getpid(), &sealed_len)) == NULL) {
         return 1;
     }
     char token = 'r';
@@ -186,7 +302,11 @@ static int run_sender(const struct options *o, pid_t parent, int ready_fd, int s
         if (o->rate_per_sender != 0) {
             pace(start_ns, sent, o->rate_per_sender);
         }
-        for (unsigned i = 0; i < count; i++) {
+        for (unsigned i = 0; sealed != NULL && i < count; i++) {
+            iov[i].iov_base = sealed + (sent + i) * sealed_len;
+            iov[i].iov_len = sealed_len;
+        }
+        for (unsigned i = 0; sealed == NULL && i < count; i++) {
             uint64_t nonce = sent + i + 1;
             uint32_t pid = own_pid + (uint32_t)((nonce - 1) % o->pid_spread);
             varta_vlp_encode(VARTA_STATUS_OK, pid, tool_mono_ns(), nonce, 0, frames[i]);
@@ -202,6 +322,7 @@ static int run_sender(const struct options *o, pid_t parent, int ready_fd, int s
         sent += count;
     }
     close(fd);
+    free(sealed);
     free(msgs);
     free(iov);
     free(frames);

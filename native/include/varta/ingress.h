@@ -10,10 +10,10 @@
  *
  *   transport        max_datagram_bytes  name_bytes             control_bytes       classify
  *   UDS              32                  0                      creds + 16 fds      ingress_uds.c
- *   plaintext UDP    32                  sockaddr_in6 (source)  0                   (next issue)
- *   secure UDP       64                  sockaddr_in6           0                   (next issue: libcrypto
- *                                                                                   open + replay table in
- *                                                                                   state, then decode)
+ *   plaintext UDP    32                  sockaddr_in6 (source)  0                   ingress_udp.c
+ *   secure UDP       64                  sockaddr_in6           0                   ingress_secure_udp.c (libcrypto
+ *                                                                                   open with every key, decode,
+ *                                                                                   replay table in its state)
  *
  * A new transport adds one file with its init function and one case in varta_ingress_init
  * (ingress.c); recv.c does not change.
@@ -66,6 +66,8 @@ struct varta_ingress_config {
     uint8_t transport;            /* enum varta_transport */
     uint8_t origin;               /* enum varta_origin */
     uint32_t observer_uid;        /* UDS: senders of another uid become UID_MISMATCH records */
+    void *context;                /* secure UDP: the listener's struct varta_secure_keys (outlives the
+                                   * ingress); NULL for the other transports */
 };
 
 /**

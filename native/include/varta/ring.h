@@ -55,13 +55,13 @@
  *   42  u8  decode_error   enum varta_decode_error (NONE unless kind == DECODE_ERROR)
  *   43  u8  transport      enum varta_transport of the listener that read it
  *   44  u32 datagram_len   bytes received; the transport's largest datagram + 1 means "longer"
- *                          (33 for UDS and plaintext UDP)
+ *                          (33 for UDS and plaintext UDP, 65 for secure UDP)
  *   48  u32 detail_a       BadCrc: computed CRC; IO_ERROR: errno; BadStatus: status byte
  *   52  u32 detail_b       BadCrc: CRC stored in the frame
  *   56  u8  origin         enum varta_origin: trust of the sender identity (tracker.BeatOrigin ranks)
  *   57  u8  listener       index of the listener in the list the receiver was started with
  *   58  u16 source_port    UDP: the sender's port (host order); 0 for UDS
- *   60  u32 source_hash    UDP: a hash of the sender's address (the UDP transport defines it); 0 for UDS
+ *   60  u32 source_hash    UDP: FNV-1a of the sender's address as 16 bytes (udp.h); 0 for UDS
  */
 #ifndef VARTA_RING_H
 #define VARTA_RING_H
@@ -122,18 +122,18 @@ enum varta_record_kind {
     VARTA_KIND_UID_MISMATCH = 5,  /* UDS: peer uid != observer uid */
     VARTA_KIND_CTRUNC = 6,        /* MSG_CTRUNC: control data truncated */
     VARTA_KIND_IO_ERROR = 7,      /* recvmmsg failed (detail_a = errno); no datagram consumed */
-    /* Reserved for secure UDP; no classifier writes them yet (the Java consumer must still
-     * handle them once one does). */
-    VARTA_KIND_DECRYPT_FAILED = 8,   /* no key authenticated the datagram */
-    VARTA_KIND_REPLAY_REFUSED = 9,   /* authenticated, but its IV counter did not advance */
+    /* Secure UDP only (ingress_secure_udp.c); the frame fields of the last two hold the decoded frame. */
+    VARTA_KIND_DECRYPT_FAILED = 8,   /* no key authenticated the datagram (a master-key frame whose
+                                      * opened pid is not its clear pid included) */
+    VARTA_KIND_REPLAY_REFUSED = 9,   /* authenticated, but refused by the replay rules (replay.h) */
     VARTA_KIND_SENDER_TABLE_FULL = 10/* authenticated new sender, replay table full */
 };
 
 /** Which listener kind read the datagram. */
 enum varta_transport {
     VARTA_TRANSPORT_UDS = 0,
-    VARTA_TRANSPORT_UDP = 1,        /* plaintext UDP (not implemented yet) */
-    VARTA_TRANSPORT_SECURE_UDP = 2  /* ChaCha20-Poly1305 UDP (not implemented yet) */
+    VARTA_TRANSPORT_UDP = 1,        /* plaintext UDP (ingress_udp.c) */
+    VARTA_TRANSPORT_SECURE_UDP = 2  /* ChaCha20-Poly1305 UDP (ingress_secure_udp.c) */
 };
 
 /**

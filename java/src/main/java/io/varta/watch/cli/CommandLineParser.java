@@ -2,6 +2,7 @@ package io.varta.watch.cli;
 
 import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.IpPort;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
@@ -31,7 +32,8 @@ import java.util.function.Function;
  *       are reported at the token;</li>
  *   <li>after the pass, cross-flag checks run in the reference's order: required flags, threshold
  *       floor, {@code --prom-addr}/{@code --prom-token-file} pairing, shutdown grace floor, recovery capture-bytes
- *       range and timeout floor, capture requires a recovery command, iteration and scrape budget / per-pid series
+ *       range and timeout floor, capture requires a recovery command, recovery over UDP needs the listener's accept
+ *       flag (H2), secure UDP off loopback needs its accept flag (H4), iteration and scrape budget / per-pid series
  *       cap / eviction window / tracker capacity ranges, clock source support, self-watchdog floor, read-timeout
  *       ceiling and floor. Recovery's startup checks that the reference makes at runtime (exit 1: exec and exec
  *       file together, an empty command, the exec file's rules) are left to the daemon.</li>
@@ -64,6 +66,7 @@ public final class CommandLineParser
     private static final long MIN_CAPTURE_BYTES = RecoveryConfig.MIN_CAPTURE_BYTES;
     private static final long MAX_CAPTURE_BYTES = RecoveryConfig.MAX_CAPTURE_BYTES;
     private static final long U64 = -1L;
+    private static final long U16_MAX = 65_535;
 
     private CommandLineParser()
     {
@@ -95,8 +98,6 @@ public final class CommandLineParser
                 case REMOVED:
                     throw new UsageException(
                         flag.flagName() + " has been removed for security reasons; use " + flag.replacement());
-                case NOT_YET_SUPPORTED:
-                    throw new UsageException(flag.flagName() + " is not supported yet by this build");
                 case SUPPORTED:
                 default:
                     break;
@@ -261,6 +262,33 @@ public final class CommandLineParser
             case RECOVERY_CAPTURE_BYTES:
                 b.recoveryCaptureBytes = unsigned(flag, v, RustSyntax.U32_MAX);
                 break;
+            case UDP_PORT:
+                b.udpPort = (int)unsigned(flag, v, U16_MAX);
+                break;
+            case UDP_BIND_ADDR:
+                b.udpBindAddr = ipAddress(v);
+                break;
+            case KEY_FILE:
+                b.keyFile = Path.of(v);
+                break;
+            case ACCEPTED_KEY_FILE:
+                b.acceptedKeyFile = Path.of(v);
+                break;
+            case MASTER_KEY_FILE:
+                b.masterKeyFile = Path.of(v);
+                break;
+            case I_ACCEPT_PLAINTEXT_UDP:
+                b.acceptPlaintextUdp = true;
+                break;
+            case I_ACCEPT_SECURE_UDP_NON_LOOPBACK:
+                b.acceptSecureUdpNonLoopback = true;
+                break;
+            case SECURE_UDP_ACCEPT_RECOVERY:
+                b.secureUdpAcceptRecovery = true;
+                break;
+            case PLAINTEXT_UDP_ACCEPT_RECOVERY:
+                b.plaintextUdpAcceptRecovery = true;
+                break;
             case ALLOW_CROSS_NAMESPACE_AGENTS:
                 b.allowCrossNamespaceAgents = true;
                 break;
@@ -322,6 +350,7 @@ public final class CommandLineParser
                 + " is below the minimum allowed value (" + MIN_SHUTDOWN_GRACE_MS + " ms)");
         }
         validateRecovery(b);
+        validateUdp(b);
         if (!inRange(b.iterationBudgetMs, MIN_ITERATION_BUDGET_MS, MAX_ITERATION_BUDGET_MS))
         {
             throw new UsageException(outOfRange(Flag.ITERATION_BUDGET_MS, b.iterationBudgetMs,
@@ -394,6 +423,80 @@ public final class CommandLineParser
         // absent) and both flags. At runtime a listener with its flag stamps its beats
         // tracker.BeatOrigin.OPERATOR_ATTESTED_TRANSPORT (recovery.RecoveryGate lets them through); without it they
         // are NETWORK_UNVERIFIED and every stall is refused as unauthenticated_transport.
+    }
+
+    /**
+     * The reference's UDP checks, in its order: H2 (a recovery command with {@code --udp-port} needs the accept flag
+     * of the listener that will run: secure when any key file is given, plaintext with
+     * {@code --i-accept-plaintext-udp}, else none can), then H4 (keys with an explicit non-loopback
+     * {@code --udp-bind-addr} need {@code --i-accept-secure-udp-non-loopback}). Which listener runs, and its
+     * startup errors, are decided at startup (exit 1), not here.
+     */
+    static void validateUdp(final Options.Builder b) throws UsageException
+    {
+        final boolean keys = null != b.keyFile || null != b.acceptedKeyFile || null != b.masterKeyFile;
+        final boolean recovery = null != b.recoveryExec || null != b.recoveryExecFile;
+        if (recovery && null != b.udpPort)
+        {
+            final boolean accepted = keys ? b.secureUdpAcceptRecovery : b.acceptPlaintextUdp && b.plaintextUdpAcceptRecovery;
+            if (!accepted)
+            {
+                final String ip = null == b.udpBindAddr ? "0.0.0.0" : hostText(b.udpBindAddr);
+                throw new UsageException(recoveryRequiresAuthenticatedTransport(ip + ":" + b.udpPort));
+            }
+        }
+        if (keys && null != b.udpBindAddr && !b.udpBindAddr.isLoopbackAddress() && !b.acceptSecureUdpNonLoopback)
+        {
+            throw new UsageException(secureUdpRequiresLoopbackBind(hostText(b.udpBindAddr)));
+        }
+    }
+
+    /** The reference's RecoveryRequiresAuthenticatedTransport text for the listener at {@code ipPort}. */
+    static String recoveryRequiresAuthenticatedTransport(final String ipPort)
+    {
+        return "recovery with --udp-port: the UDP listener at " + ipPort + " cannot attest which process sent a"
+            + " beat, so a forged or replayed beat could make the observer run the recovery command. Accept that"
+            + " risk for the listener explicitly: --secure-udp-i-accept-recovery-on-unauthenticated-transport for"
+            + " secure UDP (a key file is given), --plaintext-udp-i-accept-recovery-on-unauthenticated-transport for"
+            + " plaintext UDP (--i-accept-plaintext-udp)";
+    }
+
+    /** The reference's SecureUdpRequiresLoopbackBind text for {@code --udp-bind-addr ip}. */
+    static String secureUdpRequiresLoopbackBind(final String ip)
+    {
+        return "--udp-bind-addr " + ip + " is not a loopback address: the secure UDP listener binds loopback"
+            + " unless --i-accept-secure-udp-non-loopback is given (anyone who can reach it can fill its 1024-sender"
+            + " replay table with senders holding a key, and new agents are then refused; firewall it to the"
+            + " agents' hosts)";
+    }
+
+    private static String hostText(final InetAddress ip)
+    {
+        return IpPort.host(ip);
+    }
+
+    /**
+     * Rust's {@code IpAddr} syntax for {@code --udp-bind-addr}: a dotted IPv4 literal or an IPv6 literal without
+     * brackets; no host names. A bad value gives the reference's BadAddr text, which names {@code --prom-addr}
+     * (observer-features.md §1.4, §9.6: kept for drop-in compatibility).
+     */
+    static InetAddress ipAddress(final String raw) throws UsageException
+    {
+        final UsageException bad = new UsageException(
+            "--prom-addr: not a valid socket address: " + RustSyntax.debugQuote(raw));
+        final boolean v6 = raw.contains(":");
+        if (v6 ? !raw.matches("[0-9A-Fa-f:.]+") : !isIpv4(raw))
+        {
+            throw bad;
+        }
+        try
+        {
+            return InetAddress.getByName(raw);
+        }
+        catch (final UnknownHostException e)
+        {
+            throw bad;
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.varta.watch.cli;
 
 import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
+import io.varta.watch.ingress.SecureUdpListener;
+import io.varta.watch.ingress.UdpListener;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
@@ -19,10 +21,9 @@ import java.util.Map;
 
 /**
  * The complete command-line surface of the reference observer, one row per flag: name, whether it
- * takes a value, whether this build supports it yet, and its help text. Defaults and limits in the help
- * text are read from the component that owns them (never restated here), so the help, docs/FLAGS.md
- * (generated from the help) and the running code cannot disagree. Later capabilities switch a
- * row from {@link FlagStatus#NOT_YET_SUPPORTED} to {@link FlagStatus#SUPPORTED} and add the
+ * takes a value, its status (supported, removed with a migration hint, help), and its help text. Defaults and
+ * limits in the help text are read from the component that owns them (never restated here), so the help,
+ * docs/FLAGS.md (generated from the help) and the running code cannot disagree. A new flag adds a row and its
  * conversion in {@link CommandLineParser}.
  *
  * <p>Immutable; any thread.
@@ -45,27 +46,29 @@ public enum Flag
         "SO_RCVBUF requested on the socket; 0 keeps the kernel default (max 2147483647)."),
 
     // ---- UDP ingress ---------------------------------------------------------------------------
-    UDP_PORT("--udp-port", "PORT", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Also listen for beats on this UDP port (secure when a key file is given)."),
-    UDP_BIND_ADDR("--udp-bind-addr", "IP", FlagStatus.NOT_YET_SUPPORTED,
-        "127.0.0.1 with keys, else 0.0.0.0", "Address the UDP listener binds (requires --udp-port)."),
-    KEY_FILE("--key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
+    UDP_PORT("--udp-port", "PORT", FlagStatus.SUPPORTED, "none",
+        "Also listen for beats on this UDP port: secure UDP when a key file is given, plaintext UDP with"
+            + " --i-accept-plaintext-udp; 0 binds an ephemeral port (logged)."),
+    UDP_BIND_ADDR("--udp-bind-addr", "IP", FlagStatus.SUPPORTED,
+        SecureUdpListener.DEFAULT_BIND_ADDRESS + " with keys, else " + UdpListener.DEFAULT_BIND_ADDRESS,
+        "Address the UDP listener binds (IPv4 or IPv6; used with --udp-port)."),
+    KEY_FILE("--key-file", "PATH", FlagStatus.SUPPORTED, "none",
         "Secure-UDP key: one 64-hex-character key, file mode 0600, owned by the observer."),
-    ACCEPTED_KEY_FILE("--accepted-key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Additional accepted secure-UDP keys, one per line, for key rotation."),
-    MASTER_KEY_FILE("--master-key-file", "PATH", FlagStatus.NOT_YET_SUPPORTED, "none",
-        "Master key (64 hex characters) from which a key per agent is derived."),
-    I_ACCEPT_PLAINTEXT_UDP("--i-accept-plaintext-udp", null, FlagStatus.NOT_YET_SUPPORTED, "off",
-        "Allow an unauthenticated plaintext UDP listener (never for production)."),
+    ACCEPTED_KEY_FILE("--accepted-key-file", "PATH", FlagStatus.SUPPORTED, "none",
+        "Additional accepted secure-UDP keys, one per line, for key rotation (blank and # lines skipped)."),
+    MASTER_KEY_FILE("--master-key-file", "PATH", FlagStatus.SUPPORTED, "none",
+        "Master key (64 hex characters) from which a key per agent is derived (64-byte datagrams)."),
+    I_ACCEPT_PLAINTEXT_UDP("--i-accept-plaintext-udp", null, FlagStatus.SUPPORTED, "off",
+        "Allow an unauthenticated plaintext UDP listener when no key is given (never for production)."),
     I_ACCEPT_SECURE_UDP_NON_LOOPBACK("--i-accept-secure-udp-non-loopback", null,
-        FlagStatus.NOT_YET_SUPPORTED, "off",
+        FlagStatus.SUPPORTED, "off",
         "Allow the secure-UDP listener on a non-loopback address."),
     SECURE_UDP_ACCEPT_RECOVERY("--secure-udp-i-accept-recovery-on-unauthenticated-transport", null,
-        FlagStatus.NOT_YET_SUPPORTED, "off",
-        "Allow recovery for stalls of agents that beat over secure UDP."),
+        FlagStatus.SUPPORTED, "off",
+        "Allow recovery for stalls of agents that beat over secure UDP (their beats count as operator-attested)."),
     PLAINTEXT_UDP_ACCEPT_RECOVERY("--plaintext-udp-i-accept-recovery-on-unauthenticated-transport", null,
-        FlagStatus.NOT_YET_SUPPORTED, "off",
-        "Allow recovery for stalls of agents that beat over plaintext UDP."),
+        FlagStatus.SUPPORTED, "off",
+        "Allow recovery for stalls of agents that beat over plaintext UDP (their beats count as operator-attested)."),
 
     // ---- recovery ------------------------------------------------------------------------------
     RECOVERY_EXEC("--recovery-exec", "CMD", FlagStatus.SUPPORTED, "none",

@@ -9,8 +9,6 @@ public enum FlagStatus
 {
     /** Parsed and validated; the value reaches {@link Options}. */
     SUPPORTED,
-    /** Part of the reference surface but its capability is not built yet: rejected with exit 2. */
-    NOT_YET_SUPPORTED,
     /** Removed by the reference for security reasons: rejected with a migration hint. */
     REMOVED,
     /** {@code -h} / {@code --help}. */

@@ -57,10 +57,6 @@ public final class HelpText
                     ? " [REQUIRED]"
                     : " [default: " + flag.defaultText() + "]");
             }
-            if (flag.status() == FlagStatus.NOT_YET_SUPPORTED)
-            {
-                out.append(" (not supported yet by this build)");
-            }
             out.append('\n');
         }
         out.append('\n')

@@ -13,12 +13,14 @@ import io.varta.watch.tracker.EvictionPolicy;
 import io.varta.watch.tracker.RateLimiter;
 import io.varta.watch.log.LogFormat;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -85,6 +87,15 @@ public final class Options
     private final OptionalLong recoveryTimeoutMs;
     private final boolean recoveryCaptureStdio;
     private final long recoveryCaptureBytes;
+    private final Integer udpPort;
+    private final InetAddress udpBindAddr;
+    private final Path keyFile;
+    private final Path acceptedKeyFile;
+    private final Path masterKeyFile;
+    private final boolean acceptPlaintextUdp;
+    private final boolean acceptSecureUdpNonLoopback;
+    private final boolean secureUdpAcceptRecovery;
+    private final boolean plaintextUdpAcceptRecovery;
     private final OptionalLong shutdownAfterSecs;
     private final Path heartbeatFile;
     private final OptionalLong selfWatchdogSecs;
@@ -139,6 +150,15 @@ public final class Options
             : OptionalLong.of(saturate(b.recoveryTimeoutMs));
         this.recoveryCaptureStdio = b.recoveryCaptureStdio;
         this.recoveryCaptureBytes = b.recoveryCaptureBytes;
+        this.udpPort = b.udpPort;
+        this.udpBindAddr = b.udpBindAddr;
+        this.keyFile = b.keyFile;
+        this.acceptedKeyFile = b.acceptedKeyFile;
+        this.masterKeyFile = b.masterKeyFile;
+        this.acceptPlaintextUdp = b.acceptPlaintextUdp;
+        this.acceptSecureUdpNonLoopback = b.acceptSecureUdpNonLoopback;
+        this.secureUdpAcceptRecovery = b.secureUdpAcceptRecovery;
+        this.plaintextUdpAcceptRecovery = b.plaintextUdpAcceptRecovery;
         this.shutdownAfterSecs = b.shutdownAfterSecs == null
             ? OptionalLong.empty()
             : OptionalLong.of(saturate(b.shutdownAfterSecs));
@@ -391,6 +411,66 @@ public final class Options
         return recoveryCaptureBytes;
     }
 
+    /** @return {@code --udp-port} (0 = ephemeral), empty = no UDP listener. Any thread. */
+    public OptionalInt udpPort()
+    {
+        return null == udpPort ? OptionalInt.empty() : OptionalInt.of(udpPort);
+    }
+
+    /** @return {@code --udp-bind-addr} as given; empty = the listener's default ({@link #hasKeyFile()}). Any thread. */
+    public Optional<InetAddress> udpBindAddr()
+    {
+        return Optional.ofNullable(udpBindAddr);
+    }
+
+    /** @return {@code --key-file}, if set (read natively at startup). Any thread. */
+    public Optional<Path> keyFile()
+    {
+        return Optional.ofNullable(keyFile);
+    }
+
+    /** @return {@code --accepted-key-file}, if set. Any thread. */
+    public Optional<Path> acceptedKeyFile()
+    {
+        return Optional.ofNullable(acceptedKeyFile);
+    }
+
+    /** @return {@code --master-key-file}, if set. Any thread. */
+    public Optional<Path> masterKeyFile()
+    {
+        return Optional.ofNullable(masterKeyFile);
+    }
+
+    /** @return whether any key file is given: the UDP listener is then the secure one. Any thread. */
+    public boolean hasKeyFile()
+    {
+        return null != keyFile || null != acceptedKeyFile || null != masterKeyFile;
+    }
+
+    /** @return {@code --i-accept-plaintext-udp}. Any thread. */
+    public boolean acceptPlaintextUdp()
+    {
+        return acceptPlaintextUdp;
+    }
+
+    /** @return {@code --i-accept-secure-udp-non-loopback}. Any thread. */
+    public boolean acceptSecureUdpNonLoopback()
+    {
+        return acceptSecureUdpNonLoopback;
+    }
+
+    /** @return {@code --secure-udp-i-accept-recovery-on-unauthenticated-transport}. Any thread. */
+    public boolean secureUdpAcceptRecovery()
+    {
+        return secureUdpAcceptRecovery;
+    }
+
+    /** @return {@code --plaintext-udp-i-accept-recovery-on-unauthenticated-transport}. Any thread. */
+    public boolean plaintextUdpAcceptRecovery()
+    {
+        return plaintextUdpAcceptRecovery;
+    }
+
     /** @return {@code --shutdown-after-secs}, empty = run until signalled. Any thread. */
     public OptionalLong shutdownAfterSecs()
     {
@@ -485,6 +565,15 @@ public final class Options
         Long recoveryTimeoutMs;
         boolean recoveryCaptureStdio;
         long recoveryCaptureBytes = RecoveryConfig.DEFAULT_CAPTURE_BYTES;
+        Integer udpPort;
+        InetAddress udpBindAddr;
+        Path keyFile;
+        Path acceptedKeyFile;
+        Path masterKeyFile;
+        boolean acceptPlaintextUdp;
+        boolean acceptSecureUdpNonLoopback;
+        boolean secureUdpAcceptRecovery;
+        boolean plaintextUdpAcceptRecovery;
         Long shutdownAfterSecs;
         long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
         Path heartbeatFile;

@@ -9,6 +9,7 @@ import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.export.FileExportSink;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.files.PrivateFile;
+import io.varta.watch.ingress.Listener;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.DiagnosticsSink;
@@ -44,9 +45,9 @@ import java.util.concurrent.TimeUnit;
  * Assembles the observer process from validated {@link Options}, runs it until a shutdown request, and takes
  * it apart again. The order is the contract:
  * <ol>
- *   <li>secrets are read and checked (the {@code /metrics} token, the recovery command and its exec file) before
- *       anything is bound;</li>
- *   <li>listeners are bound (the UDS socket);</li>
+ *   <li>secrets are read and checked (the {@code /metrics} token, the recovery command and its exec file, the
+ *       secure-UDP key files, natively) before anything is bound;</li>
+ *   <li>listeners are bound (the UDS socket, then the UDP listener of {@code --udp-port}, {@link UdpIngress});</li>
  *   <li>sinks are opened (the recovery audit log, which writes its {@code boot} record and starts its writer
  *       thread, then the export file; after the bind, so a failed bind leaves no fresh file behind), the recovery
  *       thread starts (its decisions go to the audit log), and the observer threads start, owning the listeners;</li>
@@ -96,11 +97,23 @@ final class Daemon
             final RecoveryConfig recoveryConfig = recoveryConfig(options, log).orElse(null);
             final TrackingConfig tracking = trackingConfig(options);
             final ObserverClock clock = Observer.clockFor(tracking); // observer time 0 precedes every arrival
-            final UdsListener socket = UdsListener.bind(options.socket(), options.socketMode(),
-                (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
+            final UdpIngress udp = UdpIngress.prepare(options, log); // key files are secrets: read before any bind
+            final UdsListener socket;
+            try
+            {
+                socket = UdsListener.bind(options.socket(), options.socketMode(),
+                    (int)Math.min(Integer.MAX_VALUE, options.udsRcvbufBytes()));
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                udp.close();
+                throw e;
+            }
+            final List<Listener> listeners = new ArrayList<>(List.of(socket));
             final Observer observer;
             try
             {
+                udp.bind().ifPresent(listeners::add);
                 final List<ObserverEvents> sinks = new ArrayList<>();
                 if (options.recoveryAuditFile().isPresent())
                 {
@@ -118,11 +131,13 @@ final class Daemon
                     recovery = Recovery.start(recoveryConfig, null == audit ? RecoveryListener.NONE : audit, log);
                     sinks.add(recovery.sink());
                 }
-                observer = Observer.start(tracking, clock, new EventFanOut(sinks), signals::request, List.of(socket));
+                observer = Observer.start(tracking, clock, new EventFanOut(sinks), signals::request, listeners);
             }
             catch (final IOException | RuntimeException e)
             {
-                socket.close(); // Observer.start closes it itself once it owns it; closing twice is harmless
+                // Observer.start closes them itself once it owns them; closing twice is harmless
+                listeners.forEach(Listener::close);
+                udp.close();
                 if (null != recovery)
                 {
                     recovery.stop(System.nanoTime()); // no child was started: no stall was ever seen

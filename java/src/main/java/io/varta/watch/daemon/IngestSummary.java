@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * The one line logged at shutdown that says where every datagram went:
  * {@code ingest: datagrams=N first_recv_ns=A last_recv_ns=B beats=N stalls=N accounted=N read=N <outcome>=N ...},
- * with every non-zero outcome counter after {@code read}: {@code datagrams} is what the observer thread handled,
+ * with every non-zero outcome counter after {@code read} (for UDP e.g. {@code wrong_length}, {@code pid_above_max},
+ * {@code decrypt_failed}, {@code replay_refused}, {@code sender_table_full}), then {@code aead_attempts=N} when a
+ * secure UDP listener tried keys: {@code datagrams} is what the observer thread handled,
  * {@code accounted} the sum of the outcomes, {@code read} the native receiver's own count of datagrams it read;
  * after a clean stop all three are equal. {@code bench/ingest.sh} parses it.
  *
@@ -42,6 +44,11 @@ final class IngestSummary
                 line.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
                     .append(counters.get(counter));
             }
+        }
+        final long aeadAttempts = counters.get(IngestCounter.AEAD_ATTEMPTS);
+        if (aeadAttempts > 0)
+        {
+            line.append(" aead_attempts=").append(aeadAttempts);
         }
         return line.toString();
     }

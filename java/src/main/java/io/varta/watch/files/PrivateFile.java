@@ -125,6 +125,28 @@ public final class PrivateFile
         return new OpenFile(path, fd, info[4], info[7] != 0);
     }
 
+    /**
+     * The exception for a secret file that native code read itself under {@link Rules#secret()} (the secure-UDP key
+     * files, which never cross into Java) and refused with {@code rc}. Any thread.
+     *
+     * @param path the file
+     * @param rc a private-file rule code or {@code -errno}
+     * @param mode the file's mode bits as the native call saw them
+     * @param owner the file's owner uid as seen
+     * @param expectedOwner the uid the rules asked for
+     * @return the exception with the reference's message ({@code <path>: insecure permissions 644 (must be 0600 or
+     *     stricter)}, ..., or {@code <path>: <strerror>})
+     */
+    public static NativeIoException secretFailure(final PathBytes path, final int rc, final long mode,
+        final long owner, final long expectedOwner)
+    {
+        final long[] info = new long[FileNatives.INFO_LONGS];
+        info[0] = mode;
+        info[1] = owner;
+        info[2] = expectedOwner;
+        return failure(path, rc, info, Rules.secret());
+    }
+
     private static NativeIoException failure(final PathBytes path, final int rc, final long[] info, final Rules rules)
     {
         if (FileCodes.SYMLINK == rc)

@@ -1,8 +1,8 @@
 package io.varta.watch.ingress;
 
 /**
- * A bound datagram socket the native {@link Receiver} reads beats from (UDS today; plaintext and secure UDP
- * next). The listener owns the descriptor; the receiver only reads it, with the classifier of
+ * A bound datagram socket the native {@link Receiver} reads beats from: {@link UdsListener},
+ * {@link UdpListener} (plaintext) or {@link SecureUdpListener}. The listener owns the descriptor; the receiver only reads it, with the classifier of
  * {@link #transport()} (native {@code ingress.h}), and stamps every record with the listener's index in the
  * list it was started with.
  *
@@ -40,6 +40,28 @@ public interface Listener extends AutoCloseable
      * @return a short text naming the transport and address for messages, e.g. {@code uds /run/varta.sock}
      */
     String description();
+
+    /**
+     * The native state the transport's classifier reads (secure UDP: the listener's key set), handed to the
+     * receiver with the descriptor; it lives as long as the listener. Any thread.
+     *
+     * @return the handle, 0 for none (the default)
+     */
+    default long nativeContext()
+    {
+        return 0;
+    }
+
+    /**
+     * Any thread; cheap (no allocation), so the observer thread may read it every iteration.
+     *
+     * @return AEAD trials this listener's classifier made so far ({@code varta_secure_aead_attempts_total}); 0 for
+     *     a transport without authentication (the default)
+     */
+    default long aeadAttempts()
+    {
+        return 0;
+    }
 
     /** Releases the socket (and removes what bind created, where that is safe). Idempotent; any thread. */
     @Override

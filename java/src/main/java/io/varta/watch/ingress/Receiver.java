@@ -97,14 +97,16 @@ public final class Receiver implements AutoCloseable
         final int[] fds = new int[count];
         final int[] transports = new int[count];
         final int[] origins = new int[count];
+        final long[] contexts = new long[count];
         for (int i = 0; i < count; i++)
         {
             final Listener listener = listeners.get(i);
             fds[i] = listener.fd();
             transports[i] = listener.transport();
             origins[i] = listener.origin();
+            contexts[i] = listener.nativeContext();
         }
-        final long handle = Natives.receiverStart(fds, transports, origins, ring.region(), ring.capacity(),
+        final long handle = Natives.receiverStart(fds, transports, origins, contexts, ring.region(), ring.capacity(),
             Natives.realUid());
         if (handle < 0)
         {

@@ -250,6 +250,7 @@ public final class VartaMetrics
         registerRing();
         registerAudit();
         registerExportFile();
+        registerUdpTransport();
     }
 
     /**
@@ -644,6 +645,28 @@ public final class VartaMetrics
             exportFile.linesLost());
         counter("varta_export_file_rotations_total", "Completed export-file rotations (--export-file-max-bytes).",
             exportFile.rotations());
+    }
+
+    /** The UDP transport families of the reference (observer-features.md §5.2); 0 without a UDP listener. */
+    private void registerUdpTransport()
+    {
+        counter("varta_frame_decrypt_failures_total",
+            "Secure-UDP datagrams no key authenticated (a master-key datagram whose opened pid is not its clear pid"
+                + " included): dropped without an event.", () -> get(IngestCounter.DECRYPT_FAILED));
+        counter("varta_secure_replay_refused_total",
+            "Authenticated secure-UDP datagrams refused by the replay rules (counter or nonce not newer).",
+            () -> get(IngestCounter.REPLAY_REFUSED));
+        counter("varta_sender_state_full_total",
+            "Authenticated secure-UDP datagrams from a new sender refused because the 1024-sender replay table was"
+                + " full (fail closed).", () -> get(IngestCounter.SENDER_TABLE_FULL));
+        counter("varta_secure_aead_attempts_total",
+            "AEAD trials on secure-UDP datagrams: every key (and the master derivation for 64-byte datagrams) on"
+                + " every datagram.", () -> get(IngestCounter.AEAD_ATTEMPTS));
+        counter("varta_frame_rejected_pid_above_max_total",
+            "Frames without kernel pid verification (UDP) claiming a pid above pid_max: dropped without an event.",
+            () -> get(IngestCounter.PID_ABOVE_MAX));
+        gauge("varta_pid_max_current", "The kernel's pid_max as last read (re-read every 60 s).",
+            () -> get(IngestCounter.PID_MAX));
     }
 
     private double lastLoopUnixSeconds()

@@ -52,10 +52,11 @@ public final class Natives
 
     /**
      * Starts the receiver thread over {@code fds.length} listener sockets (with their {@code RingDescriptor}
-     * transports and origins, index for index); returns a handle {@code > 0} or {@code -errno}.
+     * transports and origins, and the handle of each listener's native state or 0, index for index); returns a
+     * handle {@code > 0} or {@code -errno}.
      */
-    public static native long receiverStart(int[] fds, int[] transports, int[] origins, ByteBuffer region,
-        int capacity, int observerUid);
+    public static native long receiverStart(int[] fds, int[] transports, int[] origins, long[] contexts,
+        ByteBuffer region, int capacity, int observerUid);
 
     /** Consumer sleep on the wake eventfd: 1 woken, 0 timed out, {@code -errno}. */
     public static native int receiverWait(long handle, long timeoutNanos);

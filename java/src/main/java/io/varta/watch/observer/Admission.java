@@ -137,6 +137,12 @@ final class Admission implements RecordHandler
         return batchLastRecvNanos;
     }
 
+    /** @return the kernel's pid_max as read last (no re-read); observer thread */
+    long pidMaxCurrent()
+    {
+        return pidMax.current();
+    }
+
     /**
      * @return why the observer must stop ({@code --strict-namespace-check} saw a foreign namespace), else null;
      *     observer thread

@@ -85,7 +85,14 @@ public enum IngestCounter
     /** Loop iterations whose work took longer than {@code --iteration-budget-ms}. */
     ITERATION_BUDGET_EXCEEDED(false),
     /** {@link System#nanoTime()} at the end of the latest loop iteration (a timestamp, not a counter). */
-    LAST_ITERATION_NANOS(false);
+    LAST_ITERATION_NANOS(false),
+    /**
+     * AEAD trials of the secure UDP listeners' classifiers (every key on every datagram), by their own count
+     * (published each loop iteration, like {@link #DATAGRAMS_READ}).
+     */
+    AEAD_ATTEMPTS(false),
+    /** The kernel's {@code pid_max} the UDP pid gate uses, as read last (a gauge). */
+    PID_MAX(false);
 
     private final boolean datagramOutcome;
 

@@ -124,9 +124,11 @@ public final class Observer implements AutoCloseable
             final Ring ring = new Ring(config.ringCapacity());
             final Receiver receiver = Receiver.start(listeners, ring);
             final IngestCounters counters = new IngestCounters();
+            final Listener[] all = listeners.toArray(new Listener[0]);
             final ObserverLoop loop = new ObserverLoop(config, ring, receiver::awaitRecords,
                 receiver::drainedThroughNanos, events, counters, clock, currentUid(),
                 listeners.stream().map(Listener::description).toArray(String[]::new));
+            loop.aeadAttemptsFrom(() -> aeadAttempts(all));
             final Observer observer = new Observer(List.copyOf(listeners), receiver, loop, counters, onSelfStop, ring);
             observer.observerThread.start();
             return observer;
@@ -136,6 +138,17 @@ public final class Observer implements AutoCloseable
             listeners.forEach(Listener::close);
             throw e;
         }
+    }
+
+    /** The listeners' AEAD trials so far (observer thread, every iteration: no allocation). */
+    private static long aeadAttempts(final Listener[] listeners)
+    {
+        long trials = 0;
+        for (final Listener listener : listeners)
+        {
+            trials += listener.aeadAttempts();
+        }
+        return trials;
     }
 
     /** Any thread: work time per observer-loop iteration. */

@@ -38,11 +38,15 @@ public final class ObserverLoop implements Runnable, TrackerListener
      * it had not (a starved receiver): a held verdict is re-examined at least this often.
      */
     static final long HELD_VERDICT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** No listener authenticates datagrams. */
+    private static final LongSupplier NO_AEAD_ATTEMPTS = () -> 0;
 
     private final Ring ring;
     private final LongPredicate awaitRecords;
     private final LongSupplier drainedThrough;
     private final LongSupplier monotonic;
+    /** Set before {@link #run()} (the thread start publishes it); observer thread afterwards. */
+    private LongSupplier aeadAttempts = NO_AEAD_ATTEMPTS;
     private final ObserverEvents events;
     private final IngestCounters counters;
     private final ObserverClock clock;
@@ -112,6 +116,18 @@ public final class ObserverLoop implements Runnable, TrackerListener
             new PidMax(clock.nowNanos()));
         this.stallFreshness = new TrackedStallFreshness(tracker, identity.startTimeProbe());
         this.iterationBudgetNanos = TimeUnit.MILLISECONDS.toNanos(config.iterationBudgetMillis());
+    }
+
+    /**
+     * Where the loop reads the listeners' AEAD trial count, which it publishes every iteration as
+     * {@link IngestCounter#AEAD_ATTEMPTS} (default: none). Controlling thread, before the observer thread starts.
+     *
+     * @param attempts the trials so far ({@link io.varta.watch.ingress.Listener#aeadAttempts}); read on the observer
+     *     thread once per iteration, must not allocate
+     */
+    public void aeadAttemptsFrom(final LongSupplier attempts)
+    {
+        this.aeadAttempts = attempts;
     }
 
     /** Any thread: work time per loop iteration ({@code varta_observer_iteration_seconds}). */
@@ -326,5 +342,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         counters.set(IngestCounter.CLOCK_FORWARD_JUMPS, clock.forwardJumps());
         counters.set(IngestCounter.PIDS_TRACKED, tracker.size());
         counters.set(IngestCounter.DATAGRAMS_READ, ring.datagramsRead());
+        counters.set(IngestCounter.AEAD_ATTEMPTS, aeadAttempts.getAsLong());
+        counters.set(IngestCounter.PID_MAX, admission.pidMaxCurrent());
     }
 }

@@ -65,6 +65,12 @@ public final class PidMax
         return value;
     }
 
+    /** @return the value read last, without a re-read (for publishing); observer thread only */
+    public long current()
+    {
+        return value;
+    }
+
     /** @return number of file reads so far; observer thread only */
     public long reads()
     {

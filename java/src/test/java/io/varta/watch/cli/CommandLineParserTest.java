@@ -424,17 +424,6 @@ class CommandLineParserTest
             error(withBase(flag, "value")));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"--udp-port", "--udp-bind-addr", "--key-file", "--accepted-key-file",
-        "--master-key-file", "--i-accept-plaintext-udp", "--i-accept-secure-udp-non-loopback",
-        "--secure-udp-i-accept-recovery-on-unauthenticated-transport",
-        "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport"})
-    void laterCapabilitiesAreRejectedAsNotSupportedYet(final String flag)
-    {
-        assertEquals(flag + " is not supported yet by this build", error(withBase(flag, "1")));
-        assertEquals(FlagStatus.NOT_YET_SUPPORTED, Flag.byName(flag).status());
-    }
-
     @Test
     void recoveryFlagsParseWithTheReferenceDefaults() throws UsageException
     {

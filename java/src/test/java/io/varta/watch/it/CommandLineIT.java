@@ -61,8 +61,8 @@ class CommandLineIT
                 "--key-env has been removed for security reasons; use --key-file"),
             Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--prom-addr", "127.0.0.1:0"),
                 "--prom-addr requires --prom-token-file"),
-            Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--udp-port", "9000"),
-                "--udp-port is not supported yet by this build"));
+            Arguments.of(List.of("--socket", "S", "--threshold-ms", "100", "--udp-port", "70000"),
+                "--udp-port: not a valid unsigned integer: \"70000\""));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -134,6 +134,34 @@ public final class ObserverProcess implements AutoCloseable
         }
     }
 
+    /**
+     * Waits for the {@code udp listener bound to IP:PORT} line on stderr (or the process's death).
+     *
+     * @return the bound {@code IP:PORT}, e.g. {@code 127.0.0.1:40123} or {@code [::1]:40123}
+     */
+    public String awaitUdpAddress() throws InterruptedException, IOException
+    {
+        final java.util.regex.Pattern bound = java.util.regex.Pattern.compile("udp listener bound to (\\S+)");
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true)
+        {
+            final java.util.regex.Matcher m = bound.matcher(stderr());
+            if (m.find())
+            {
+                return m.group(1);
+            }
+            if (!process.isAlive())
+            {
+                throw new AssertionError("varta-watch exited with " + process.exitValue() + ": " + stderr());
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("no udp listener line; stderr: " + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
     public int terminate(final Duration limit) throws InterruptedException
     {
