@@ -1,5 +1,6 @@
 package io.varta.watch.audit;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.files.RotatingAppendFile;
 
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class AuditConfig
     /** Lines the ring between callers and the writer thread holds, as the reference's audit ring. */
     public static final int RING_CAPACITY = 256;
 
-    private final Path path;
+    private final PathBytes path;
     private final long maxBytes;
     private final long syncEvery;
     private final long fsyncBudgetMillis;
@@ -52,7 +53,7 @@ public final class AuditConfig
     private final LongSupplier wallClockMillis;
     private final LongConsumer fsyncObserver;
 
-    private AuditConfig(final Path path, final long maxBytes, final long syncEvery, final long fsyncBudgetMillis,
+    private AuditConfig(final PathBytes path, final long maxBytes, final long syncEvery, final long fsyncBudgetMillis,
         final long syncIntervalMillis, final long rotationBudgetMillis, final int ringCapacity, final long daemonPid,
         final LongSupplier nanoClock, final LongSupplier wallClockMillis, final LongConsumer fsyncObserver)
     {
@@ -77,6 +78,17 @@ public final class AuditConfig
      *     ring, this process's pid, the system clocks, fsync times discarded
      */
     public static AuditConfig of(final Path path)
+    {
+        return of(PathBytes.of(path));
+    }
+
+    /**
+     * {@link #of(Path)} for a path given as bytes (the command line's, taken as given). Any thread.
+     *
+     * @param path the audit file
+     * @return a configuration with the reference's defaults
+     */
+    public static AuditConfig of(final PathBytes path)
     {
         return new AuditConfig(Objects.requireNonNull(path, "path"), 0, DEFAULT_SYNC_EVERY, DEFAULT_FSYNC_BUDGET_MS,
             DEFAULT_SYNC_INTERVAL_MS, DEFAULT_ROTATION_BUDGET_MS, RING_CAPACITY, ProcessHandle.current().pid(),
@@ -222,7 +234,7 @@ public final class AuditConfig
     }
 
     /** @return the audit file. Any thread. */
-    public Path path()
+    public PathBytes path()
     {
         return path;
     }

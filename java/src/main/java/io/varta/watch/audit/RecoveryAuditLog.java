@@ -8,7 +8,7 @@ import io.varta.watch.log.Diagnostics;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.varta.watch.nativeio.PathBytes;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -220,7 +220,7 @@ public final class RecoveryAuditLog implements AutoCloseable, RecoveryListener
     }
 
     /** @return the audit file. Any thread. */
-    public Path path()
+    public PathBytes path()
     {
         return config.path();
     }

@@ -40,9 +40,25 @@ public final class CommandLine
      */
     public static ParseOutcome parseOrExit(final String[] args, final PrintStream out, final PrintStream err)
     {
+        return parseOrExit(args, null, out, err);
+    }
+
+    /**
+     * Like {@link #parseOrExit(String[], PrintStream, PrintStream)}, with each argument's original bytes, from which
+     * path values are taken as given. Any thread.
+     *
+     * @param args arguments after the program name
+     * @param raw  each argument's bytes, or null to encode the text
+     * @param out standard output
+     * @param err standard error
+     * @return run-or-exit decision
+     */
+    public static ParseOutcome parseOrExit(final String[] args, final byte[][] raw, final PrintStream out,
+        final PrintStream err)
+    {
         try
         {
-            final Optional<Options> options = CommandLineParser.parse(args);
+            final Optional<Options> options = CommandLineParser.parse(args, raw);
             if (options.isEmpty())
             {
                 out.print(HelpText.text());

@@ -4,6 +4,7 @@ import io.varta.watch.audit.AuditConfig;
 import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.IpPort;
 import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.recovery.ChildEnvironment;
@@ -15,7 +16,6 @@ import io.varta.watch.log.LogFormat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -81,6 +81,20 @@ public final class CommandLineParser
      */
     public static Optional<Options> parse(final String... args) throws UsageException
     {
+        return parse(args, null);
+    }
+
+    /**
+     * Parses and validates one command line whose arguments' original bytes are known: path values are taken
+     * from those bytes as given (a path is never renamed by the locale's charset). Any thread.
+     *
+     * @param args the arguments after the program name, as text
+     * @param raw  each argument's bytes (same length as {@code args}), or null to encode the text
+     * @return the options, or empty when {@code -h}/{@code --help} was given (print help, exit 0)
+     * @throws UsageException on any usage or validation error (exit 2)
+     */
+    public static Optional<Options> parse(final String[] args, final byte[][] raw) throws UsageException
+    {
         final Options.Builder b = new Options.Builder();
         int i = 0;
         while (i < args.length)
@@ -103,26 +117,30 @@ public final class CommandLineParser
                     break;
             }
             String value = null;
+            byte[] bytes = null;
             if (flag.takesValue())
             {
                 if (i >= args.length)
                 {
                     throw new UsageException(flag.flagName() + " requires a value");
                 }
+                bytes = null == raw ? PathBytes.encode(args[i]) : raw[i];
                 value = args[i++];
             }
-            apply(b, flag, value);
+            apply(b, flag, value, bytes);
         }
         validate(b);
         return Optional.of(b.build());
     }
 
-    private static void apply(final Options.Builder b, final Flag flag, final String v) throws UsageException
+    /** @param bytes the value as the process received it, for the flags that name a file or a command */
+    private static void apply(final Options.Builder b, final Flag flag, final String v, final byte[] bytes)
+        throws UsageException
     {
         switch (flag)
         {
             case SOCKET:
-                b.socket = Path.of(v);
+                b.socket = path(flag, bytes);
                 break;
             case THRESHOLD_MS:
                 b.thresholdMs = unsigned(flag, v, U64);
@@ -137,7 +155,7 @@ public final class CommandLineParser
                 b.udsRcvbufBytes = unsigned(flag, v, RustSyntax.U32_MAX);
                 break;
             case EXPORT_FILE:
-                b.exportFile = Path.of(v);
+                b.exportFile = path(flag, bytes);
                 break;
             case EXPORT_FILE_MAX_BYTES:
                 final long maxBytes = unsigned(flag, v, U64);
@@ -159,7 +177,7 @@ public final class CommandLineParser
                 b.exportFileSyncEvery = syncEvery;
                 break;
             case RECOVERY_AUDIT_FILE:
-                b.recoveryAuditFile = Path.of(v);
+                b.recoveryAuditFile = path(flag, bytes);
                 break;
             case RECOVERY_AUDIT_MAX_BYTES:
                 final long auditMaxBytes = unsigned(flag, v, U64);
@@ -218,7 +236,7 @@ public final class CommandLineParser
                 b.promAddr = socketAddress(v);
                 break;
             case PROM_TOKEN_FILE:
-                b.promTokenFile = Path.of(v);
+                b.promTokenFile = path(flag, bytes);
                 break;
             case PROM_RATE_LIMIT_PER_SEC:
                 b.promRateLimitPerSec = unsigned(flag, v, RustSyntax.U32_MAX);
@@ -234,9 +252,10 @@ public final class CommandLineParser
                 break;
             case RECOVERY_EXEC:
                 b.recoveryExec = v;
+                b.recoveryExecBytes = bytes.clone();
                 break;
             case RECOVERY_EXEC_FILE:
-                b.recoveryExecFile = Path.of(v);
+                b.recoveryExecFile = path(flag, bytes);
                 break;
             case RECOVERY_DEBOUNCE_MS:
                 b.recoveryDebounceMs = unsigned(flag, v, U64);
@@ -269,13 +288,13 @@ public final class CommandLineParser
                 b.udpBindAddr = ipAddress(v);
                 break;
             case KEY_FILE:
-                b.keyFile = Path.of(v);
+                b.keyFile = path(flag, bytes);
                 break;
             case ACCEPTED_KEY_FILE:
-                b.acceptedKeyFile = Path.of(v);
+                b.acceptedKeyFile = path(flag, bytes);
                 break;
             case MASTER_KEY_FILE:
-                b.masterKeyFile = Path.of(v);
+                b.masterKeyFile = path(flag, bytes);
                 break;
             case I_ACCEPT_PLAINTEXT_UDP:
                 b.acceptPlaintextUdp = true;
@@ -299,13 +318,13 @@ public final class CommandLineParser
                 b.shutdownAfterSecs = unsigned(flag, v, U64);
                 break;
             case HEARTBEAT_FILE:
-                b.heartbeatFile = Path.of(v);
+                b.heartbeatFile = path(flag, bytes);
                 break;
             case SELF_WATCHDOG_SECS:
                 b.selfWatchdogSecs = unsigned(flag, v, U64);
                 break;
             case HW_WATCHDOG:
-                b.hwWatchdog = Path.of(v);
+                b.hwWatchdog = path(flag, bytes);
                 break;
             case SHUTDOWN_GRACE_MS:
                 b.shutdownGraceMs = unsigned(flag, v, U64);
@@ -561,6 +580,19 @@ public final class CommandLineParser
                 flag.flagName() + ": not a valid unsigned integer: " + RustSyntax.debugQuote(raw));
         }
         return value;
+    }
+
+    /**
+     * A path value, byte for byte as given: never re-encoded or normalised (a trailing {@code /} stays, and the
+     * kernel then says what it means).
+     */
+    private static PathBytes path(final Flag flag, final byte[] bytes) throws UsageException
+    {
+        if (0 == bytes.length)
+        {
+            throw new UsageException(flag.flagName() + ": path must not be empty");
+        }
+        return PathBytes.of(bytes);
     }
 
     private static long unsigned(final Flag flag, final String raw, final long max) throws UsageException

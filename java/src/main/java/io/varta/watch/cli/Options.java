@@ -5,6 +5,7 @@ import io.varta.watch.export.FileExporter;
 import io.varta.watch.ingress.UdsListener;
 import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.recovery.RecoveryConfig;
@@ -15,7 +16,6 @@ import io.varta.watch.log.LogFormat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,15 +49,15 @@ public final class Options
     /** Smallest {@code --shutdown-grace-ms}. */
     public static final long MIN_SHUTDOWN_GRACE_MS = 100;
 
-    private final Path socket;
+    private final PathBytes socket;
     private final long thresholdMs;
     private final int socketMode;
     private final long readTimeoutMs;
     private final long udsRcvbufBytes;
-    private final Path exportFile;
+    private final PathBytes exportFile;
     private final OptionalLong exportFileMaxBytes;
     private final long exportFileSyncEvery;
-    private final Path recoveryAuditFile;
+    private final PathBytes recoveryAuditFile;
     private final OptionalLong recoveryAuditMaxBytes;
     private final long recoveryAuditSyncEvery;
     private final long auditFsyncBudgetMs;
@@ -72,7 +72,7 @@ public final class Options
     private final ClockSource clockSource;
     private final long iterationBudgetMs;
     private final InetSocketAddress promAddr;
-    private final Path promTokenFile;
+    private final PathBytes promTokenFile;
     private final long promRateLimitPerSec;
     private final long promRateLimitBurst;
     private final long scrapeBudgetMs;
@@ -80,7 +80,8 @@ public final class Options
     private final boolean allowCrossNamespaceAgents;
     private final boolean strictNamespaceCheck;
     private final String recoveryExec;
-    private final Path recoveryExecFile;
+    private final byte[] recoveryExecBytes;
+    private final PathBytes recoveryExecFile;
     private final long recoveryDebounceMs;
     private final List<String> recoveryEnv;
     private final boolean recoveryInheritEnv;
@@ -89,17 +90,17 @@ public final class Options
     private final long recoveryCaptureBytes;
     private final Integer udpPort;
     private final InetAddress udpBindAddr;
-    private final Path keyFile;
-    private final Path acceptedKeyFile;
-    private final Path masterKeyFile;
+    private final PathBytes keyFile;
+    private final PathBytes acceptedKeyFile;
+    private final PathBytes masterKeyFile;
     private final boolean acceptPlaintextUdp;
     private final boolean acceptSecureUdpNonLoopback;
     private final boolean secureUdpAcceptRecovery;
     private final boolean plaintextUdpAcceptRecovery;
     private final OptionalLong shutdownAfterSecs;
-    private final Path heartbeatFile;
+    private final PathBytes heartbeatFile;
     private final OptionalLong selfWatchdogSecs;
-    private final Path hwWatchdog;
+    private final PathBytes hwWatchdog;
     private final long shutdownGraceMs;
     private final SignalHandlerMode signalHandlerMode;
     private final LogFormat logFormat;
@@ -141,6 +142,7 @@ public final class Options
         this.allowCrossNamespaceAgents = b.allowCrossNamespaceAgents;
         this.strictNamespaceCheck = b.strictNamespaceCheck;
         this.recoveryExec = b.recoveryExec;
+        this.recoveryExecBytes = b.recoveryExecBytes;
         this.recoveryExecFile = b.recoveryExecFile;
         this.recoveryDebounceMs = saturate(b.recoveryDebounceMs);
         this.recoveryEnv = List.copyOf(b.recoveryEnv);
@@ -178,7 +180,7 @@ public final class Options
     }
 
     /** @return {@code --socket}: path of the UDS to bind. Any thread. */
-    public Path socket()
+    public PathBytes socket()
     {
         return socket;
     }
@@ -208,7 +210,7 @@ public final class Options
     }
 
     /** @return {@code --export-file}, if set. Any thread. */
-    public Optional<Path> exportFile()
+    public Optional<PathBytes> exportFile()
     {
         return Optional.ofNullable(exportFile);
     }
@@ -226,7 +228,7 @@ public final class Options
     }
 
     /** @return {@code --recovery-audit-file}, if set. Any thread. */
-    public Optional<Path> recoveryAuditFile()
+    public Optional<PathBytes> recoveryAuditFile()
     {
         return Optional.ofNullable(recoveryAuditFile);
     }
@@ -316,7 +318,7 @@ public final class Options
     }
 
     /** @return {@code --prom-token-file}; present exactly when {@link #promAddr()} is. Any thread. */
-    public Optional<Path> promTokenFile()
+    public Optional<PathBytes> promTokenFile()
     {
         return Optional.ofNullable(promTokenFile);
     }
@@ -369,8 +371,17 @@ public final class Options
         return Optional.ofNullable(recoveryExec);
     }
 
+    /**
+     * @return {@code --recovery-exec} as the process received it (the words of the command are bytes, like paths),
+     *     if set. Any thread.
+     */
+    public Optional<byte[]> recoveryExecBytes()
+    {
+        return Optional.ofNullable(recoveryExecBytes).map(byte[]::clone);
+    }
+
     /** @return {@code --recovery-exec-file}, if set (read with the private-file rules at startup). Any thread. */
-    public Optional<Path> recoveryExecFile()
+    public Optional<PathBytes> recoveryExecFile()
     {
         return Optional.ofNullable(recoveryExecFile);
     }
@@ -424,19 +435,19 @@ public final class Options
     }
 
     /** @return {@code --key-file}, if set (read natively at startup). Any thread. */
-    public Optional<Path> keyFile()
+    public Optional<PathBytes> keyFile()
     {
         return Optional.ofNullable(keyFile);
     }
 
     /** @return {@code --accepted-key-file}, if set. Any thread. */
-    public Optional<Path> acceptedKeyFile()
+    public Optional<PathBytes> acceptedKeyFile()
     {
         return Optional.ofNullable(acceptedKeyFile);
     }
 
     /** @return {@code --master-key-file}, if set. Any thread. */
-    public Optional<Path> masterKeyFile()
+    public Optional<PathBytes> masterKeyFile()
     {
         return Optional.ofNullable(masterKeyFile);
     }
@@ -484,7 +495,7 @@ public final class Options
     }
 
     /** @return {@code --heartbeat-file}, if set. Any thread. */
-    public Optional<Path> heartbeatFile()
+    public Optional<PathBytes> heartbeatFile()
     {
         return Optional.ofNullable(heartbeatFile);
     }
@@ -496,7 +507,7 @@ public final class Options
     }
 
     /** @return {@code --hw-watchdog}, if set. Any thread. */
-    public Optional<Path> hwWatchdog()
+    public Optional<PathBytes> hwWatchdog()
     {
         return Optional.ofNullable(hwWatchdog);
     }
@@ -527,15 +538,15 @@ public final class Options
      */
     static final class Builder
     {
-        Path socket;
+        PathBytes socket;
         Long thresholdMs;
         int socketMode = UdsListener.DEFAULT_SOCKET_MODE;
         long readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
         long udsRcvbufBytes = UdsListener.DEFAULT_RCVBUF_BYTES;
-        Path exportFile;
+        PathBytes exportFile;
         Long exportFileMaxBytes;
         long exportFileSyncEvery = FileExporter.DEFAULT_SYNC_EVERY;
-        Path recoveryAuditFile;
+        PathBytes recoveryAuditFile;
         Long recoveryAuditMaxBytes;
         long recoveryAuditSyncEvery = AuditConfig.DEFAULT_SYNC_EVERY;
         long auditFsyncBudgetMs = AuditConfig.DEFAULT_FSYNC_BUDGET_MS;
@@ -550,7 +561,7 @@ public final class Options
         ClockSource clockSource = ClockSource.MONOTONIC;
         long iterationBudgetMs = TrackingConfig.DEFAULT_ITERATION_BUDGET_MILLIS;
         InetSocketAddress promAddr;
-        Path promTokenFile;
+        PathBytes promTokenFile;
         long promRateLimitPerSec = IpRateLimiter.DEFAULT_PER_SEC;
         long promRateLimitBurst = IpRateLimiter.DEFAULT_BURST;
         long scrapeBudgetMs = MetricsEndpoint.DEFAULT_SCRAPE_BUDGET_MILLIS;
@@ -558,7 +569,8 @@ public final class Options
         boolean allowCrossNamespaceAgents;
         boolean strictNamespaceCheck;
         String recoveryExec;
-        Path recoveryExecFile;
+        byte[] recoveryExecBytes;
+        PathBytes recoveryExecFile;
         long recoveryDebounceMs = RecoveryConfig.DEFAULT_DEBOUNCE_MILLIS;
         final List<String> recoveryEnv = new ArrayList<>();
         boolean recoveryInheritEnv;
@@ -567,18 +579,18 @@ public final class Options
         long recoveryCaptureBytes = RecoveryConfig.DEFAULT_CAPTURE_BYTES;
         Integer udpPort;
         InetAddress udpBindAddr;
-        Path keyFile;
-        Path acceptedKeyFile;
-        Path masterKeyFile;
+        PathBytes keyFile;
+        PathBytes acceptedKeyFile;
+        PathBytes masterKeyFile;
         boolean acceptPlaintextUdp;
         boolean acceptSecureUdpNonLoopback;
         boolean secureUdpAcceptRecovery;
         boolean plaintextUdpAcceptRecovery;
         Long shutdownAfterSecs;
         long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
-        Path heartbeatFile;
+        PathBytes heartbeatFile;
         Long selfWatchdogSecs;
-        Path hwWatchdog;
+        PathBytes hwWatchdog;
         SignalHandlerMode signalHandlerMode = SignalHandlerMode.DIRECT;
         LogFormat logFormat = LogFormat.TEXT;
 

@@ -19,6 +19,7 @@ import io.varta.watch.metrics.IpRateLimiter;
 import io.varta.watch.metrics.MetricsEndpoint;
 import io.varta.watch.metrics.VartaMetrics;
 import io.varta.watch.observer.DurationHistogram;
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.observer.Observer;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.ObserverClock;
@@ -34,7 +35,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -265,7 +265,7 @@ final class Daemon
         return 0;
     }
 
-    private static BearerToken readToken(final Path path) throws IOException
+    private static BearerToken readToken(final PathBytes path) throws IOException
     {
         final byte[] content = PrivateFile.readSecret(path);
         try
@@ -287,7 +287,7 @@ final class Daemon
     private static Optional<RecoveryConfig> recoveryConfig(final Options options, final Diagnostics log)
         throws IOException
     {
-        final Optional<RecoveryCommand> command = RecoveryCommand.resolve(options.recoveryExec(),
+        final Optional<RecoveryCommand> command = RecoveryCommand.resolve(options.recoveryExecBytes(),
             options.recoveryExecFile());
         if (command.isEmpty())
         {

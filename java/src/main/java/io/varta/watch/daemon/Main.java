@@ -37,7 +37,7 @@ public final class Main
      */
     static int run(final String[] args)
     {
-        final ParseOutcome outcome = CommandLine.parseOrExit(args, System.out, System.err);
+        final ParseOutcome outcome = CommandLine.parseOrExit(args, RawArguments.of(args), System.out, System.err);
         if (outcome.shouldExit())
         {
             return outcome.exitCode();

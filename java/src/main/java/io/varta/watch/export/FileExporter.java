@@ -4,6 +4,7 @@ import io.varta.watch.event.MismatchReason;
 
 import io.varta.watch.files.PrivateFile;
 import io.varta.watch.files.RotatingAppendFile;
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
@@ -118,6 +119,29 @@ public final class FileExporter implements AutoCloseable
         final long syncEvery,
         final Diagnostics diagnostics) throws IOException
     {
+        return open(PathBytes.of(path), maxBytes, syncEvery, diagnostics);
+    }
+
+    /**
+     * Opens or creates the export file ({@link PrivateFile}'s rules: not a symlink, a regular file owned by the
+     * real uid with exactly one hard link; created 0600) and fsyncs its directory. Any thread; the returned
+     * exporter then belongs to one observer thread.
+     *
+     * @param path {@code --export-file}, as given (bytes)
+     * @param maxBytes {@code --export-file-max-bytes}; empty = never rotate
+     * @param syncEvery {@code --export-file-sync-every}; 0 = write out only when the buffer is full
+     * @param diagnostics where write errors are logged
+     * @return the exporter
+     * @throws IOException with a user-facing message, e.g. {@code <path>: must not be a symlink},
+     *     {@code <path>: export file must have exactly one hard link} or {@code <path>: No such file or directory}
+     *     (a startup failure, exit 1)
+     */
+    public static FileExporter open(
+        final PathBytes path,
+        final OptionalLong maxBytes,
+        final long syncEvery,
+        final Diagnostics diagnostics) throws IOException
+    {
         if (syncEvery < 0)
         {
             throw new IllegalArgumentException("syncEvery must not be negative: " + syncEvery);
@@ -130,7 +154,8 @@ public final class FileExporter implements AutoCloseable
      * {@link #open(Path, OptionalLong, long, Diagnostics)} with explicit file options (tests inject a creator).
      * Any thread.
      */
-    static FileExporter open(final Path path, final RotatingAppendFile.Options options, final Diagnostics diagnostics)
+    static FileExporter open(final PathBytes path, final RotatingAppendFile.Options options,
+        final Diagnostics diagnostics)
         throws IOException
     {
         Objects.requireNonNull(diagnostics, "diagnostics");

@@ -61,7 +61,19 @@ public final class PrivateFile
      */
     public static byte[] readSecret(final Path path) throws NativeIoException
     {
-        return read(PathBytes.of(path), Rules.secret());
+        return readSecret(PathBytes.of(path));
+    }
+
+    /**
+     * {@link #readSecret(Path)} for a path given as bytes (a command-line path, taken as given). Any thread.
+     *
+     * @param path the secret file
+     * @return its bytes (wipe them after parsing)
+     * @throws NativeIoException with the rule's message
+     */
+    public static byte[] readSecret(final PathBytes path) throws NativeIoException
+    {
+        return read(path, Rules.secret());
     }
 
     /**

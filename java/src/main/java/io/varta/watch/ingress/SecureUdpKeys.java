@@ -8,7 +8,6 @@ import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.nativeio.SecureUdpNatives;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -83,8 +82,8 @@ public final class SecureUdpKeys implements AutoCloseable
      * @throws NativeIoException naming the library that cannot be loaded, or the file and what is wrong with it
      * @throws IllegalArgumentException if no file is given
      */
-    public static SecureUdpKeys load(final Optional<Path> keyFile, final Optional<Path> acceptedKeyFile,
-        final Optional<Path> masterKeyFile, final long restartGapNanos) throws NativeIoException
+    public static SecureUdpKeys load(final Optional<PathBytes> keyFile, final Optional<PathBytes> acceptedKeyFile,
+        final Optional<PathBytes> masterKeyFile, final long restartGapNanos) throws NativeIoException
     {
         if (keyFile.isEmpty() && acceptedKeyFile.isEmpty() && masterKeyFile.isEmpty())
         {
@@ -124,9 +123,8 @@ public final class SecureUdpKeys implements AutoCloseable
         }
     }
 
-    private static int add(final long handle, final Path file, final int kind) throws NativeIoException
+    private static int add(final long handle, final PathBytes path, final int kind) throws NativeIoException
     {
-        final PathBytes path = PathBytes.of(file);
         final long[] detail = new long[SecureUdpNatives.DETAIL_LONGS];
         final int rc = SecureUdpNatives.keysAddFile(handle, path.bytes(), kind, Natives.realUid(), detail);
         if (rc >= 0)

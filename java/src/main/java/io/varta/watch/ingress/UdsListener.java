@@ -49,7 +49,7 @@ public final class UdsListener implements Listener
     private static final int ERR_MODE_MISMATCH = NativeConstants.value("UDS_ERR_MODE_MISMATCH");
     private static final int ERR_LOCK_FAILED = NativeConstants.value("UDS_ERR_LOCK_FAILED");
 
-    private final Path path;
+    private final PathBytes path;
     private final byte[] pathBytes;
     private final int fd;
     private final int grantedRcvbufBytes;
@@ -57,7 +57,7 @@ public final class UdsListener implements Listener
     private final long inode;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UdsListener(final Path path, final byte[] pathBytes, final int fd, final long[] bound)
+    private UdsListener(final PathBytes path, final byte[] pathBytes, final int fd, final long[] bound)
     {
         this.path = path;
         this.pathBytes = pathBytes;
@@ -79,7 +79,23 @@ public final class UdsListener implements Listener
      */
     public static UdsListener bind(final Path path, final int socketMode, final int rcvbufBytes) throws IOException
     {
-        final byte[] bytes = PathBytes.of(path).bytes();
+        return bind(PathBytes.of(path), socketMode, rcvbufBytes);
+    }
+
+    /**
+     * {@link #bind(Path, int, int)} for a path given as bytes (a command-line path, taken as given: never
+     * re-encoded, a trailing {@code /} kept). Any thread.
+     *
+     * @param path        socket file path (at most 107 bytes)
+     * @param socketMode  exact file mode, e.g. {@code 0600}
+     * @param rcvbufBytes {@code SO_RCVBUF} request, 0 to leave the default
+     * @return the bound listener
+     * @throws NativeIoException with the reference's message
+     */
+    public static UdsListener bind(final PathBytes path, final int socketMode, final int rcvbufBytes)
+        throws IOException
+    {
+        final byte[] bytes = path.bytes();
         final long[] bound = new long[4];
         final int rc = Natives.udsBind(bytes, socketMode, rcvbufBytes, bound);
         if (rc < 0)
@@ -89,7 +105,7 @@ public final class UdsListener implements Listener
         return new UdsListener(path, bytes, rc, bound);
     }
 
-    private static NativeIoException bindFailure(final Path path, final int rc, final int detailErrno, final int mode)
+    private static NativeIoException bindFailure(final PathBytes path, final int rc, final int detailErrno, final int mode)
     {
         if (rc == ERR_NOT_A_SOCKET)
         {
@@ -129,7 +145,7 @@ public final class UdsListener implements Listener
      *
      * @return the path given to {@link #bind}
      */
-    public Path path()
+    public PathBytes path()
     {
         return path;
     }

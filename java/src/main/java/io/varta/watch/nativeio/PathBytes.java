@@ -8,9 +8,10 @@ import java.util.Arrays;
 /**
  * A file-system path as the kernel sees it: a byte string (no NUL), handed to native calls byte for byte
  * and never normalised (no trailing-slash removal, no re-encoding). Linux paths are bytes, not text; this is
- * the one place where Java text becomes path bytes ({@link #of(Path)}, in the JVM's file-name encoding
+ * the one place where Java text becomes path bytes ({@link #of(String)}, in the JVM's file-name encoding
  * {@code sun.jnu.encoding}) and where path bytes become text for messages ({@link #toString()}, undecodable
- * bytes shown as U+FFFD).
+ * bytes shown as U+FFFD). Command-line paths arrive as the exact bytes the process was started with
+ * ({@link #of(byte[])}), whatever the locale: a path is never renamed on its way to the kernel.
  *
  * <pre>{@code
  * PathBytes socket = PathBytes.of(Path.of("/run/varta/observer.sock"));
@@ -63,7 +64,19 @@ public final class PathBytes
      */
     public static PathBytes of(final Path path)
     {
-        return of(path.toString().getBytes(FILE_NAME_CHARSET));
+        return of(path.toString());
+    }
+
+    /**
+     * Any thread.
+     *
+     * @param path a path as text, encoded in the JVM's file-name encoding and otherwise taken as given (unlike
+     *     {@link Path#of}, a trailing {@code /} is kept: the kernel, not this class, decides what it means)
+     * @return the path's bytes
+     */
+    public static PathBytes of(final String path)
+    {
+        return of(path.getBytes(FILE_NAME_CHARSET));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.files.PrivateFile;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +60,7 @@ public final class RecoveryCommand
      * @throws IOException the private-file messages ({@code <path>: must not be a symlink}, ...) or
      *     "{@code <path>: file is empty}"
      */
-    public static Optional<RecoveryCommand> resolve(final Optional<String> inline, final Optional<Path> file)
+    public static Optional<RecoveryCommand> resolve(final Optional<byte[]> inline, final Optional<PathBytes> file)
         throws IOException
     {
         if (inline.isPresent() && file.isPresent())
@@ -101,7 +100,20 @@ public final class RecoveryCommand
      */
     public static RecoveryCommand of(final String commandLine)
     {
-        final byte[][] argv = split(PathBytes.encode(commandLine));
+        return of(PathBytes.encode(commandLine));
+    }
+
+    /**
+     * A command from the bytes {@code --recovery-exec} was given as (its words are bytes, like paths: never
+     * re-encoded). Any thread.
+     *
+     * @param commandLine e.g. the bytes of {@code "/usr/bin/touch /run/marker-{pid}"}
+     * @return the command
+     * @throws IllegalArgumentException "--recovery-exec: command must not be empty" when it has no word
+     */
+    public static RecoveryCommand of(final byte[] commandLine)
+    {
+        final byte[][] argv = split(commandLine);
         if (0 == argv.length)
         {
             throw new IllegalArgumentException("--recovery-exec: command must not be empty");

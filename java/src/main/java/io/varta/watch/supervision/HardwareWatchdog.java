@@ -5,7 +5,6 @@ import io.varta.watch.nativeio.Natives;
 import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.nativeio.SupervisionNatives;
 
-import java.nio.file.Path;
 
 /**
  * {@code --hw-watchdog PATH}: a Linux hardware watchdog device ({@code /dev/watchdog*}). Opened after
@@ -65,9 +64,9 @@ public final class HardwareWatchdog implements AutoCloseable
      * @return the armed device
      * @throws NativeIoException {@code --hw-watchdog PATH: <reason>}
      */
-    public static HardwareWatchdog open(final Path path) throws NativeIoException
+    public static HardwareWatchdog open(final PathBytes path) throws NativeIoException
     {
-        final PathBytes bytes = PathBytes.of(path);
+        final PathBytes bytes = path;
         final int[] info = new int[SupervisionNatives.HW_INFO_INTS];
         final int rc = SupervisionNatives.hwWatchdogOpen(bytes.bytes(), MIN_TIMEOUT_SECS, info);
         if (rc >= 0)

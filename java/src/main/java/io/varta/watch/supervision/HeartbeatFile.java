@@ -13,7 +13,6 @@ import io.varta.watch.observer.LoopProgress;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -63,9 +62,9 @@ public final class HeartbeatFile implements AutoCloseable
      * @param path {@code --heartbeat-file}
      * @param log where write errors go (rate-limited)
      */
-    public HeartbeatFile(final Path path, final Diagnostics log)
+    public HeartbeatFile(final PathBytes path, final Diagnostics log)
     {
-        this.path = PathBytes.of(path);
+        this.path = path;
         this.log = log;
     }
 

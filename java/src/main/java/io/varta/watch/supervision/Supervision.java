@@ -1,11 +1,11 @@
 package io.varta.watch.supervision;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
 import io.varta.watch.observer.LoopProgress;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,7 +34,8 @@ public final class Supervision implements AutoCloseable
      * @param selfWatchdogSecs the self-watchdog deadline, if given
      * @param hwWatchdog the hardware watchdog device, if any
      */
-    public record Settings(Optional<Path> heartbeatFile, OptionalLong selfWatchdogSecs, Optional<Path> hwWatchdog)
+    public record Settings(Optional<PathBytes> heartbeatFile, OptionalLong selfWatchdogSecs,
+        Optional<PathBytes> hwWatchdog)
     {
     }
 
@@ -138,7 +139,7 @@ public final class Supervision implements AutoCloseable
             }
             if (stats[5] > 0)
             {
-                log.warn("--hw-watchdog " + settings.hwWatchdog().map(Path::toString).orElse("") + ": " + stats[5]
+                log.warn("--hw-watchdog " + settings.hwWatchdog().map(PathBytes::toString).orElse("") + ": " + stats[5]
                     + " kicks failed: " + Natives.strerror((int)stats[6]));
             }
         }
@@ -166,7 +167,7 @@ public final class Supervision implements AutoCloseable
             final int rc = hardware.close(clean);
             if (rc < 0)
             {
-                log.warn("--hw-watchdog " + settings.hwWatchdog().map(Path::toString).orElse("")
+                log.warn("--hw-watchdog " + settings.hwWatchdog().map(PathBytes::toString).orElse("")
                     + ": magic close failed: " + Natives.strerror(-rc));
             }
             hardware = null;

@@ -1,5 +1,6 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.tracker.EvictionPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varta.watch.log.LogFormat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +46,7 @@ class CommandLineParserTest
     void defaultsMatchTheReference() throws UsageException
     {
         final Options o = parseOk(BASE);
-        assertEquals(Path.of("/run/varta.sock"), o.socket());
+        assertEquals(PathBytes.of("/run/varta.sock"), o.socket());
         assertEquals(500, o.thresholdMs());
         assertEquals(0600, o.socketMode());
         assertEquals(100, o.readTimeoutMs());
@@ -85,7 +85,7 @@ class CommandLineParserTest
         assertEquals(0640, o.socketMode());
         assertEquals(1000, o.readTimeoutMs());
         assertEquals(0, o.udsRcvbufBytes());
-        assertEquals(Path.of("/tmp/e.tsv"), o.exportFile().orElseThrow());
+        assertEquals(PathBytes.of("/tmp/e.tsv"), o.exportFile().orElseThrow());
         assertEquals(OptionalLong.of(4096), o.exportFileMaxBytes());
         assertEquals(3, o.exportFileSyncEvery());
         assertEquals(0, o.maxBeatRate());
@@ -110,7 +110,7 @@ class CommandLineParserTest
         final Options o = parseOk(withBase("--threshold-ms", "20", "--socket", "/b", "--log-format", "json",
             "--log-format", "text"));
         assertEquals(20, o.thresholdMs());
-        assertEquals(Path.of("/b"), o.socket());
+        assertEquals(PathBytes.of("/b"), o.socket());
         assertEquals(LogFormat.TEXT, o.logFormat());
     }
 
@@ -118,7 +118,7 @@ class CommandLineParserTest
     void valueIsAlwaysTheNextTokenEvenIfItLooksLikeAFlag() throws UsageException
     {
         final Options o = parseOk("--socket", "--help", "--threshold-ms", "10");
-        assertEquals(Path.of("--help"), o.socket());
+        assertEquals(PathBytes.of("--help"), o.socket());
     }
 
     @Test
@@ -326,9 +326,9 @@ class CommandLineParserTest
         assertTrue(none.hwWatchdog().isEmpty());
         final Options o = parseOk(withBase("--heartbeat-file", "/run/varta/hb", "--self-watchdog-secs", "+3",
             "--hw-watchdog", "/dev/watchdog0"));
-        assertEquals(Path.of("/run/varta/hb"), o.heartbeatFile().orElseThrow());
+        assertEquals(PathBytes.of("/run/varta/hb"), o.heartbeatFile().orElseThrow());
         assertEquals(3, o.selfWatchdogSecs().getAsLong());
-        assertEquals(Path.of("/dev/watchdog0"), o.hwWatchdog().orElseThrow());
+        assertEquals(PathBytes.of("/dev/watchdog0"), o.hwWatchdog().orElseThrow());
         assertEquals(o.heartbeatFile(), o.supervision().heartbeatFile());
         assertEquals(Long.MAX_VALUE,
             parseOk(withBase("--self-watchdog-secs", "18446744073709551615")).selfWatchdogSecs().getAsLong());
@@ -447,7 +447,7 @@ class CommandLineParserTest
         assertEquals(OptionalLong.of(100), o.recoveryTimeoutMs());
         assertTrue(o.recoveryCaptureStdio());
         assertEquals(1_048_576, o.recoveryCaptureBytes());
-        assertEquals(Path.of("/etc/varta/exec"), parseOk(withBase("--recovery-exec-file", "/etc/varta/exec",
+        assertEquals(PathBytes.of("/etc/varta/exec"), parseOk(withBase("--recovery-exec-file", "/etc/varta/exec",
             "--recovery-capture-stdio", "--recovery-capture-bytes", "1")).recoveryExecFile().orElseThrow());
     }
 
@@ -495,7 +495,7 @@ class CommandLineParserTest
         final Options o = parseOk(withBase("--prom-addr", "127.0.0.1:0", "--prom-token-file", "/t",
             "--prom-rate-limit-per-sec", "1", "--prom-rate-limit-burst", "0", "--scrape-budget-ms", "50"));
         assertEquals(new java.net.InetSocketAddress("127.0.0.1", 0), o.promAddr().orElseThrow());
-        assertEquals(Path.of("/t"), o.promTokenFile().orElseThrow());
+        assertEquals(PathBytes.of("/t"), o.promTokenFile().orElseThrow());
         assertEquals(1, o.promRateLimitPerSec());
         assertEquals(0, o.promRateLimitBurst());
         assertEquals(50, o.scrapeBudgetMs());
@@ -564,7 +564,7 @@ class CommandLineParserTest
         final Options o = parseOk(withBase("--recovery-audit-file", "/var/lib/varta/audit.tsv",
             "--recovery-audit-max-bytes", "4096", "--recovery-audit-sync-every", "4294967295",
             "--audit-fsync-budget-ms", "1", "--audit-sync-interval-ms", "+250", "--audit-rotation-budget-ms", "250"));
-        assertEquals(Path.of("/var/lib/varta/audit.tsv"), o.recoveryAuditFile().orElseThrow());
+        assertEquals(PathBytes.of("/var/lib/varta/audit.tsv"), o.recoveryAuditFile().orElseThrow());
         assertEquals(OptionalLong.of(4096), o.recoveryAuditMaxBytes());
         assertEquals(4_294_967_295L, o.recoveryAuditSyncEvery());
         assertEquals(1, o.auditFsyncBudgetMs());

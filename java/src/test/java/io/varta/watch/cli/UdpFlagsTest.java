@@ -1,11 +1,11 @@
 package io.varta.watch.cli;
 
+import io.varta.watch.nativeio.PathBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,9 +58,9 @@ class UdpFlagsTest
             "--plaintext-udp-i-accept-recovery-on-unauthenticated-transport");
         assertEquals(9001, o.udpPort().getAsInt());
         assertEquals(InetAddress.getByName("::1"), o.udpBindAddr().orElseThrow());
-        assertEquals(Path.of("/k"), o.keyFile().orElseThrow());
-        assertEquals(Path.of("/a"), o.acceptedKeyFile().orElseThrow());
-        assertEquals(Path.of("/m"), o.masterKeyFile().orElseThrow());
+        assertEquals(PathBytes.of("/k"), o.keyFile().orElseThrow());
+        assertEquals(PathBytes.of("/a"), o.acceptedKeyFile().orElseThrow());
+        assertEquals(PathBytes.of("/m"), o.masterKeyFile().orElseThrow());
         assertTrue(o.hasKeyFile());
         assertTrue(o.acceptPlaintextUdp() && o.acceptSecureUdpNonLoopback() && o.secureUdpAcceptRecovery()
             && o.plaintextUdpAcceptRecovery());
@@ -110,7 +110,7 @@ class UdpFlagsTest
     private static Options.Builder recoveryOverUdp(final Integer port)
     {
         final Options.Builder b = new Options.Builder();
-        b.socket = Path.of("/s");
+        b.socket = PathBytes.of("/s");
         b.thresholdMs = 500L;
         b.recoveryExec = "/bin/true";
         b.udpPort = port;
@@ -139,7 +139,7 @@ class UdpFlagsTest
         CommandLineParser.validateUdp(plaintext);
 
         final Options.Builder secure = recoveryOverUdp(9001);
-        secure.keyFile = Path.of("/k");
+        secure.keyFile = PathBytes.of("/k");
         secure.udpBindAddr = InetAddress.getByName("::1");
         secure.plaintextUdpAcceptRecovery = true;
         assertEquals(CommandLineParser.recoveryRequiresAuthenticatedTransport("::1:9001"), h2Error(secure),
@@ -149,7 +149,7 @@ class UdpFlagsTest
 
         final Options.Builder file = recoveryOverUdp(9001);
         file.recoveryExec = null;
-        file.recoveryExecFile = Path.of("/etc/varta/recover");
+        file.recoveryExecFile = PathBytes.of("/etc/varta/recover");
         assertTrue(h2Error(file).contains("--plaintext-udp-i-accept-recovery-on-unauthenticated-transport"));
         assertTrue(h2Error(file).contains("--secure-udp-i-accept-recovery-on-unauthenticated-transport"));
         CommandLineParser.validateUdp(recoveryOverUdp(null)); // no --udp-port: nothing to check

@@ -1,5 +1,6 @@
 package io.varta.watch.export;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.event.MismatchReason;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -328,7 +329,7 @@ class FileExporterTest
             }
             return PrivateFile.createNew(p, rules);
         };
-        final FileExporter export = FileExporter.open(exportPath(),
+        final FileExporter export = FileExporter.open(PathBytes.of(exportPath()),
             RotatingAppendFile.Options.defaults().maxBytes(4096).syncEvery(1).creator(flaky), diagnostics);
         final String filler = "y".repeat(4100);
         export.io(1, filler);                       // reaches the cap: rotate, create fails
@@ -371,7 +372,7 @@ class FileExporterTest
     @Test
     void writeFailureIsLoggedAndCountedButNeverThrown() throws IOException
     {
-        final FileExporter export = FileExporter.open(exportPath(), RotatingAppendFile.Options.defaults().syncEvery(1),
+        final FileExporter export = FileExporter.open(PathBytes.of(exportPath()), RotatingAppendFile.Options.defaults().syncEvery(1),
             diagnostics);
         export.file().close(); // the descriptor dies underneath the exporter
         export.beat(1, 2, 3, Status.OK, 4);

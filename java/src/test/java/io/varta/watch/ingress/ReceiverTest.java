@@ -57,7 +57,7 @@ class ReceiverTest
 
     private Process send(final String... items) throws IOException
     {
-        return sendTo(listener.path(), items);
+        return sendTo(Path.of(listener.path().toString()), items);
     }
 
     private static Process sendTo(final Path socket, final String... items) throws IOException
@@ -285,7 +285,7 @@ class ReceiverTest
         {
             receiver = Receiver.start(List.of(listener, second), ring);
             final Process toFirst = send(beats(1, 20));
-            final Process toSecond = sendTo(second.path(), beats(101, 20));
+            final Process toSecond = sendTo(Path.of(second.path().toString()), beats(101, 20));
             final List<int[]> seen = new ArrayList<>();
             final long deadline = System.nanoTime() + WAIT_NANOS;
             while (seen.size() < 40 && System.nanoTime() < deadline)

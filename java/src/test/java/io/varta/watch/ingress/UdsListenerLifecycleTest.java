@@ -1,6 +1,7 @@
 package io.varta.watch.ingress;
 
 import io.varta.watch.nativeio.NativeIoException;
+import io.varta.watch.nativeio.PathBytes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class UdsListenerLifecycleTest
         {
             assertTrue(isSocket(path), "must be a socket");
             assertEquals(0600, unixMode(path) & 07777, "permissions must be 0600");
-            assertEquals(path, listener.path());
+            assertEquals(PathBytes.of(path), listener.path());
             assertTrue(listener.fd() >= 0);
             assertEquals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS), listener.inode());
             assertEquals(Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS), listener.device());

@@ -1,5 +1,6 @@
 package io.varta.watch.recovery;
 
+import io.varta.watch.nativeio.PathBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,40 +50,40 @@ class RecoveryCommandTest
         final Path file = privateFile("exec", "/bin/true {pid}\n");
         assertEquals("--recovery-exec and --recovery-exec-file are mutually exclusive",
             assertThrows(IllegalArgumentException.class,
-                () -> RecoveryCommand.resolve(Optional.of("/bin/true"), Optional.of(file))).getMessage());
+                () -> RecoveryCommand.resolve(Optional.of("/bin/true".getBytes(StandardCharsets.UTF_8)), Optional.of(PathBytes.of(file)))).getMessage());
         assertEquals("--recovery-exec: command must not be empty", assertThrows(IllegalArgumentException.class,
-            () -> RecoveryCommand.resolve(Optional.of(" \t "), Optional.empty())).getMessage());
+            () -> RecoveryCommand.resolve(Optional.of(" \t ".getBytes(StandardCharsets.UTF_8)), Optional.empty())).getMessage());
         assertEquals("--recovery-exec: command must not be empty", assertThrows(IllegalArgumentException.class,
-            () -> RecoveryCommand.resolve(Optional.of(""), Optional.empty())).getMessage());
+            () -> RecoveryCommand.resolve(Optional.of("".getBytes(StandardCharsets.UTF_8)), Optional.empty())).getMessage());
         assertTrue(RecoveryCommand.resolve(Optional.empty(), Optional.empty()).isEmpty(), "no command: recovery off");
 
         final Path empty = privateFile("empty", " \n\t\n");
         assertEquals(empty + ": file is empty", assertThrows(IOException.class,
-            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(empty))).getMessage());
+            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(empty)))).getMessage());
         final Path loose = privateFile("loose", "/bin/true\n");
         Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(loose + ": insecure permissions 644 (must be 0600 or stricter)", assertThrows(IOException.class,
-            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(loose))).getMessage());
+            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(loose)))).getMessage());
         final Path link = Files.createSymbolicLink(dir.resolve("link"), file);
         assertEquals(link + ": must not be a symlink", assertThrows(IOException.class,
-            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(link))).getMessage());
+            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(link)))).getMessage());
         final Path missing = dir.resolve("missing");
         assertEquals(missing + ": No such file or directory", assertThrows(IOException.class,
-            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(missing))).getMessage());
+            () -> RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(missing)))).getMessage());
     }
 
     @Test
     void execFileIsTrimmedSplitAndKeepsItsBytes() throws IOException
     {
         final Path file = privateFile("exec", "\n  /usr/bin/touch   /run/m-{pid}  \n");
-        final RecoveryCommand command = RecoveryCommand.resolve(Optional.empty(), Optional.of(file)).orElseThrow();
+        final RecoveryCommand command = RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(file))).orElseThrow();
         assertEquals(List.of("/usr/bin/touch", "/run/m-7"), text(command.argvFor(7)));
         assertEquals(file.toString(), command.source());
 
         final Path latin1 = dir.resolve("latin1");
         Files.write(latin1, new byte[] {'/', 'b', 'i', 'n', '/', 'x', ' ', (byte)0xE9});
         Files.setPosixFilePermissions(latin1, PosixFilePermissions.fromString("rw-------"));
-        final byte[][] argv = RecoveryCommand.resolve(Optional.empty(), Optional.of(latin1)).orElseThrow().argvFor(1);
+        final byte[][] argv = RecoveryCommand.resolve(Optional.empty(), Optional.of(PathBytes.of(latin1))).orElseThrow().argvFor(1);
         assertTrue(Arrays.equals(new byte[] {(byte)0xE9}, argv[1]), "bytes reach the child unchanged");
     }
 

@@ -1,5 +1,6 @@
 package io.varta.watch.supervision;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.nativeio.NativeIoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class HardwareWatchdogTest
     void aRegularFileIsRefusedAndLeftUntouched() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("watchdog"), "keep");
-        final NativeIoException e = assertThrows(NativeIoException.class, () -> HardwareWatchdog.open(file));
+        final NativeIoException e = assertThrows(NativeIoException.class, () -> HardwareWatchdog.open(PathBytes.of(file)));
         assertEquals("--hw-watchdog " + file + ": " + file + ": hardware watchdog must be a character device",
             e.getMessage());
         assertEquals("keep", Files.readString(file));
@@ -30,7 +31,7 @@ class HardwareWatchdogTest
     void aCharacterDeviceWithoutTheWatchdogIoctlsIsRefused()
     {
         final NativeIoException e = assertThrows(NativeIoException.class,
-            () -> HardwareWatchdog.open(Path.of("/dev/null")));
+            () -> HardwareWatchdog.open(PathBytes.of(Path.of("/dev/null"))));
         assertEquals("--hw-watchdog /dev/null: WDIOC_GETTIMEOUT failed: Inappropriate ioctl for device", e.getMessage());
     }
 
@@ -38,7 +39,7 @@ class HardwareWatchdogTest
     void aMissingPathIsRefused()
     {
         final Path missing = dir.resolve("missing");
-        final NativeIoException e = assertThrows(NativeIoException.class, () -> HardwareWatchdog.open(missing));
+        final NativeIoException e = assertThrows(NativeIoException.class, () -> HardwareWatchdog.open(PathBytes.of(missing)));
         assertEquals("--hw-watchdog " + missing + ": No such file or directory", e.getMessage());
         assertEquals(2, e.errno());
     }

@@ -1,5 +1,6 @@
 package io.varta.watch.supervision;
 
+import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogFormat;
 import io.varta.watch.nativeio.NativeIoException;
@@ -47,7 +48,7 @@ class HeartbeatFileTest
     void writesOnePrivateLineAndLeavesNoTemporaryFile() throws Exception
     {
         final Path path = dir.resolve("heartbeat");
-        final HeartbeatFile heartbeat = new HeartbeatFile(path, log);
+        final HeartbeatFile heartbeat = new HeartbeatFile(PathBytes.of(path), log);
         heartbeat.writeOnce(7, 123_456_789);
         assertEquals("7 123456789\n", Files.readString(path));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
@@ -60,7 +61,7 @@ class HeartbeatFileTest
     void aReaderNeverSeesAPartialLine() throws Exception
     {
         final Path path = dir.resolve("heartbeat");
-        final HeartbeatFile heartbeat = new HeartbeatFile(path, log);
+        final HeartbeatFile heartbeat = new HeartbeatFile(PathBytes.of(path), log);
         heartbeat.writeOnce(0, 0);
         final AtomicReference<String> bad = new AtomicReference<>();
         final Thread reader = new Thread(() ->
@@ -116,7 +117,7 @@ class HeartbeatFileTest
         {
             Files.createSymbolicLink(dir.resolve("heartbeat." + PID + "." + seq + ".tmp"), victim);
         }
-        new HeartbeatFile(path, log).writeOnce(1, 2);
+        new HeartbeatFile(PathBytes.of(path), log).writeOnce(1, 2);
         assertEquals("1 2\n", Files.readString(path));
         assertEquals("precious\n", Files.readString(victim), "the symlinks' target is untouched");
         for (int seq = 0; seq < 4; seq++)
@@ -135,7 +136,7 @@ class HeartbeatFileTest
         {
             Files.createSymbolicLink(dir.resolve("heartbeat." + PID + "." + seq + ".tmp"), victim);
         }
-        final HeartbeatFile heartbeat = new HeartbeatFile(path, log);
+        final HeartbeatFile heartbeat = new HeartbeatFile(PathBytes.of(path), log);
         final NativeIoException e = assertThrows(NativeIoException.class, () -> heartbeat.writeOnce(1, 2));
         assertEquals(path + ": no free temporary name in 16 attempts (last: " + dir.resolve("heartbeat." + PID
             + ".15.tmp") + ": File exists)", e.getMessage());
@@ -150,7 +151,7 @@ class HeartbeatFileTest
     {
         final Path path = dir.resolve("gone").resolve("heartbeat");
         final NativeIoException e = assertThrows(NativeIoException.class,
-            () -> new HeartbeatFile(path, log).writeOnce(1, 2));
+            () -> new HeartbeatFile(PathBytes.of(path), log).writeOnce(1, 2));
         assertEquals(dir.resolve("gone").resolve("heartbeat." + PID + ".0.tmp") + ": No such file or directory",
             e.getMessage());
         assertEquals(List.of(), names());
