@@ -7,8 +7,8 @@ import io.varta.watch.files.RotatingAppendFile;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
-import io.varta.watch.vlp.DecodeError;
-import io.varta.watch.vlp.Status;
+import io.varta.vlp.DecodeError;
+import io.varta.vlp.Status;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
