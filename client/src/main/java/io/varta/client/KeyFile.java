@@ -66,7 +66,7 @@ final class KeyFile
                 + file);
         }
         final Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        final long uid = new com.sun.security.auth.module.UnixSystem().getUid();
+        final long uid = currentUid();
         if (!(owner instanceof Integer) || (Integer)owner != uid)
         {
             throw new IOException("the " + what + " " + file + " is owned by uid " + owner + ", not by this user (uid "
@@ -153,6 +153,19 @@ final class KeyFile
             throw new IOException("the " + what + " " + file + " holds " + keys + " keys, it must hold exactly one");
         }
         return key;
+    }
+
+    /** This process's uid: the JDK's UnixSystem, or the owner of /proc/self on a runtime without jdk.security.auth. */
+    private static long currentUid() throws IOException
+    {
+        try
+        {
+            return new com.sun.security.auth.module.UnixSystem().getUid();
+        }
+        catch (final LinkageError e)
+        {
+            return ((Number)Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        }
     }
 
     private static boolean isBlank(final byte b)
