@@ -24,13 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an arrow that map allows, every package must appear in it, and the map itself must have no cycle. The map is
  * read from the document (the block between {@code <!-- package-map:begin -->} and
  * {@code <!-- package-map:end -->}), so the document and this check cannot drift apart.
+ *
+ * <p>The map covers {@code io.varta.watch.*} and one row that is not a package of this jar: {@code vlp}, the
+ * wire-format module ({@code vlp/}, package {@code io.varta.vlp}). Its arrows say which observer packages may use the
+ * wire format; the module itself stands apart, importing nothing of ours (checked here on its sources).
  */
 class PackageRulesTest
 {
     private static final Path ARCHITECTURE = Path.of("../docs/ARCHITECTURE.md");
     private static final Path SOURCES = Path.of("src/main/java/io/varta/watch");
-    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?io\\.varta\\.watch\\.([a-z]+)\\.",
-        Pattern.MULTILINE);
+    private static final Path WIRE_FORMAT_SOURCES = Path.of("../vlp/src/main/java/io/varta/vlp");
+    /** The module row of the map: {@code io.varta.vlp}. */
+    private static final String WIRE_FORMAT = "vlp";
+    private static final Pattern IMPORT = Pattern.compile(
+        "^import\\s+(?:static\\s+)?io\\.varta\\.(?:watch\\.([a-z]+)|(vlp))\\.", Pattern.MULTILINE);
+    private static final Pattern ANY_IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)\\.", Pattern.MULTILINE);
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z]+)`\\s*\\|\\s*([^|]*)\\|");
 
     @Test
@@ -46,7 +54,7 @@ class PackageRulesTest
                 final Matcher m = IMPORT.matcher(Files.readString(file));
                 while (m.find())
                 {
-                    final String to = m.group(1);
+                    final String to = null != m.group(1) ? m.group(1) : m.group(2);
                     if (!to.equals(from) && !allowed.getOrDefault(from, Set.of()).contains(to))
                     {
                         violations.add(from + " -> " + to + " (" + SOURCES.relativize(file) + ")");
@@ -70,6 +78,37 @@ class PackageRulesTest
         final Set<String> missing = new TreeSet<>(packages);
         missing.removeAll(allowed.keySet());
         assertEquals(Set.of(), missing, "packages missing from the map in docs/ARCHITECTURE.md");
+    }
+
+    @Test
+    void theWireFormatModuleStandsApart() throws IOException
+    {
+        assertTrue(readMap().containsKey(WIRE_FORMAT), "the map has no row for the wire-format module");
+        assertEquals(Set.of(), readMap().get(WIRE_FORMAT), "the wire-format module imports nothing of ours");
+        if (Files.isDirectory(SOURCES.resolve(WIRE_FORMAT)))
+        {
+            try (Stream<Path> stale = Files.list(SOURCES.resolve(WIRE_FORMAT)))
+            {
+                assertEquals(0, stale.count(),
+                    "io.varta.watch.vlp is back in the observer: the wire format lives in the vlp module (io.varta.vlp)");
+            }
+        }
+        final List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(WIRE_FORMAT_SOURCES))
+        {
+            for (final Path file : (Iterable<Path>)files.filter(f -> f.toString().endsWith(".java"))::iterator)
+            {
+                final Matcher m = ANY_IMPORT.matcher(Files.readString(file));
+                while (m.find())
+                {
+                    if (!m.group(1).startsWith("java.") && !m.group(1).startsWith("javax."))
+                    {
+                        violations.add(m.group(1) + " (" + file.getFileName() + ")");
+                    }
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), "io.varta.vlp may import only the JDK:\n  " + String.join("\n  ", violations));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.varta.watch.bench;
 
-import io.varta.watch.vlp.DecodeError;
-import io.varta.watch.vlp.Frame;
-import io.varta.watch.vlp.Status;
+import io.varta.vlp.DecodeError;
+import io.varta.vlp.Frame;
+import io.varta.vlp.Status;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

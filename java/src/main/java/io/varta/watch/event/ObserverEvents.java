@@ -25,7 +25,7 @@ public interface ObserverEvents
     /**
      * A 32-byte datagram failed VLP decoding.
      *
-     * @param errorCode {@link io.varta.watch.vlp.DecodeError#code()}
+     * @param errorCode {@link io.varta.vlp.DecodeError#code()}
      * @param detailA BadCrc: computed CRC; BadStatus: the status byte
      * @param detailB BadCrc: stored CRC
      */

@@ -4,7 +4,7 @@ import io.varta.watch.event.MismatchReason;
 import io.varta.watch.event.Stall;
 
 import io.varta.watch.event.ObserverEvents;
-import io.varta.watch.vlp.DecodeError;
+import io.varta.vlp.DecodeError;
 
 /**
  * Writes every observer event to the TSV export file ({@link FileExporter}).

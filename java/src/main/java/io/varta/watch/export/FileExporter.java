@@ -8,8 +8,8 @@ import io.varta.watch.nativeio.PathBytes;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.log.LogLevel;
-import io.varta.watch.vlp.DecodeError;
-import io.varta.watch.vlp.Status;
+import io.varta.vlp.DecodeError;
+import io.varta.vlp.Status;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.varta.watch.log;
 
 import io.varta.watch.event.MismatchReason;
 import io.varta.watch.event.ObserverEvents;
-import io.varta.watch.vlp.DecodeError;
+import io.varta.vlp.DecodeError;
 
 /**
  * Logs refused frames on stderr, rate-limited per kind (one line per second per kind, then

@@ -19,7 +19,7 @@ import io.varta.watch.recovery.RecoveryCounter;
 import io.varta.watch.recovery.RecoveryOutcome;
 import io.varta.watch.recovery.RecoveryStats;
 import io.varta.watch.recovery.RefusalReason;
-import io.varta.watch.vlp.DecodeError;
+import io.varta.vlp.DecodeError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

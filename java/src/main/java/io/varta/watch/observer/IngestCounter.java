@@ -108,7 +108,7 @@ public enum IngestCounter
     }
 
     /**
-     * @param decodeErrorCode 1..8 ({@link io.varta.watch.vlp.DecodeError#code()})
+     * @param decodeErrorCode 1..8 ({@link io.varta.vlp.DecodeError#code()})
      * @return the counter of that decode error
      */
     public static IngestCounter ofDecodeError(final int decodeErrorCode)
@@ -116,7 +116,7 @@ public enum IngestCounter
         return BY_DECODE_ERROR[decodeErrorCode - 1];
     }
 
-    /** Decode-error counters in {@link io.varta.watch.vlp.DecodeError} code order (code 1 first). */
+    /** Decode-error counters in {@link io.varta.vlp.DecodeError} code order (code 1 first). */
     private static final IngestCounter[] BY_DECODE_ERROR = {DECODE_BAD_MAGIC, DECODE_BAD_VERSION, DECODE_BAD_CRC,
         DECODE_BAD_STATUS, DECODE_STALL_ON_WIRE, DECODE_BAD_PID, DECODE_BAD_TIMESTAMP, DECODE_BAD_NONCE};
 }

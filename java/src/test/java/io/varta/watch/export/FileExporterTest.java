@@ -16,8 +16,8 @@ import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogFormat;
 import io.varta.watch.log.LogKind;
 import io.varta.watch.nativeio.Natives;
-import io.varta.watch.vlp.DecodeError;
-import io.varta.watch.vlp.Status;
+import io.varta.vlp.DecodeError;
+import io.varta.vlp.Status;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.varta.watch.vlp.DecodeError;
+import io.varta.vlp.DecodeError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -310,7 +310,7 @@ class ReceiverTest
 
     private static String validFrameHex()
     {
-        final byte[] frame = io.varta.watch.vlp.Frame.encode(io.varta.watch.vlp.Status.OK, 4242, 5, 1, 0);
+        final byte[] frame = io.varta.vlp.Frame.encode(io.varta.vlp.Status.OK, 4242, 5, 1, 0);
         final StringBuilder hex = new StringBuilder();
         for (final byte b : frame)
         {

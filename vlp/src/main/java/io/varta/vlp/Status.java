@@ -1,4 +1,4 @@
-package io.varta.watch.vlp;
+package io.varta.vlp;
 
 /**
  * The VLP status byte. Values 0..2 travel on the wire; {@link #STALL} (3) is created by the observer

@@ -1,4 +1,4 @@
-package io.varta.watch.vlp;
+package io.varta.vlp;
 
 /**
  * Why a 32-byte datagram was not a valid VLP v0.2 frame, in the normative check order.

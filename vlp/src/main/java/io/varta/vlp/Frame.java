@@ -1,4 +1,4 @@
-package io.varta.watch.vlp;
+package io.varta.vlp;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Encoder and decoder of the 32-byte VLP v0.2 frame. The observer's hot path decodes in C; this class
- * serves tests, the JVM client and tools.
+ * serves tests, the JVM client ({@link FrameEncoder}, which encodes without allocating) and tools.
  *
  * <pre>
  *  off len field      (little-endian)
@@ -168,11 +168,9 @@ public final class Frame
     public static byte[] encode(final int status, final long pid, final long timestamp, final long nonce,
         final long payload)
     {
-        final ByteBuffer le = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        le.put(0, (byte)0x56).put(1, (byte)0x41).put(2, (byte)VERSION).put(3, (byte)status);
-        le.putInt(4, (int)pid).putLong(8, timestamp).putLong(16, nonce).putInt(24, (int)payload);
-        le.putInt(CRC_OFFSET, crc32c(le, 0, CRC_OFFSET));
-        return le.array();
+        final byte[] wire = new byte[BYTES];
+        new FrameEncoder().encode(wire, 0, status, pid, timestamp, nonce, payload);
+        return wire;
     }
 
     /** Encodes a frame with a {@link Status}. */

@@ -1,7 +1,6 @@
-package io.varta.watch.vlp;
+package io.varta.vlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.varta.watch.testsupport.Vectors;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
