@@ -54,12 +54,17 @@
 #   stall is not in the file by the end is missed (the harness waits THRESHOLD_MS + 1 s after the senders
 #   finished; the silent sender beats again THRESHOLD_MS + 500 ms into each silence).
 #   Lateness of a real stall = its line's time - (its beat's line time + THRESHOLD_MS), both on the
-#   observer's clock (a beat's time is its kernel arrival time); median and max over the scenario's real
-#   stalls, in ms. Under flood these are the silent sender's stalls and the other senders' last ones, all
-#   declared while the flood runs.
+#   observer's clock (a beat's time is its kernel arrival time; a stall's is the time it was judged at, at
+#   most how far the receiver had read, so never later than when the line was made); median and max over
+#   the scenario's real stalls, in ms. Under flood these are the silent sender's stalls and the other
+#   senders' last ones, all declared while the flood runs. In the other scenarios they are only the senders'
+#   last stalls, all due within a few ms of each other: one moment (often inside a freeze period, which runs
+#   up to a second past the senders' end), not a distribution; and the host's other load shows in them (a
+#   freeze leaves every other task of the machine one CPU less), so the notes give the load average.
 # Exit 1 if any scenario lost a beat, raised a false stall, missed a stall, left read != datagrams !=
-# accounted, or the observer did not exit 0 at SIGTERM. The notes under the table say what was frozen and
-# for how long, how many scrapes were answered, churn stalls, the audit lines written and the flood's rate.
+# accounted, or the observer did not exit 0 at SIGTERM. The notes under the table give the host's load
+# average at the scenario's start and end, what was frozen and for how long, how many scrapes were answered,
+# churn stalls, the audit lines written and the flood's rate.
 #
 # Build first, from the repo root:  mvn -B -ntp -DskipTests package
 # Run:                              bench/verdicts.sh                  (root: SCHED_FIFO, another process's
@@ -265,6 +270,7 @@ for scenario in $SCENARIOS; do
 
   helpers=()
   note=""
+  load_start="$(cut -d' ' -f1 /proc/loadavg)"
   if [[ "$scenario" == metrics ]]; then
     addr=""
     for ((i = 0; i < 300; i++)); do
@@ -358,6 +364,7 @@ for scenario in $SCENARIOS; do
   kill -TERM "$observer"
   observer_exit=0
   wait "$observer" || observer_exit=$?
+  note=" load $load_start..$(cut -d' ' -f1 /proc/loadavg);$note"
 
   summary="$(grep 'ingest:' "$dir/observer.err" | tail -n 1 || true)"
   value() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$summary"; }
@@ -421,7 +428,7 @@ for scenario in $SCENARIOS; do
       ;;
   esac
   ((observer_exit == 0)) || note+=" observer exited $observer_exit: $(grep -v 'ingest:' "$dir/observer.err" | tail -n 3 | tr '\n' ' ');"
-  [[ -z "$note" ]] || notes+=("$scenario:$note")
+  notes+=("$scenario:$note")
   if ((lost != 0 || false_stalls != 0 || missed != 0 || observer_exit != 0)) \
     || [[ -z "$(value read)" || "$(value read)" != "$(value datagrams)" || "$(value datagrams)" != "$(value accounted)" ]]; then
     failed=1
