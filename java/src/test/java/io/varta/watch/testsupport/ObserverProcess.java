@@ -25,7 +25,10 @@ public final class ObserverProcess implements AutoCloseable
         this.stderr = stderr;
     }
 
-    /** Path of the launcher (system property {@code varta.launcher}, set by Maven). */
+    /**
+     * Path of the launcher (system property {@code varta.launcher}, set by Maven; {@code -Dvarta.launcher=PATH} on
+     * the {@code mvn} command line points the black-box tests at another build's {@code bin/varta-watch}).
+     */
     public static Path launcher()
     {
         return Path.of(System.getProperty("varta.launcher", "../bin/varta-watch")).toAbsolutePath().normalize();
