@@ -22,10 +22,13 @@ package io.varta.watch.event;
  *                       lineage; negative when unknown (remote agents)
  * @param nsInode        pinned pid-namespace inode; negative when unknown
  * @param crossNamespace true when the pinned namespace differs from the observer's own
+ * @param agentResumed   true when the stall was found by the pid's next beat (the observer lagged past the
+ *                       deadline): the silence was real and is reported, and the agent is beating again, so
+ *                       recovery skips it as it skips a held-over stall whose agent resumed
  *
  * <p>Immutable; any thread.
  */
 public record Stall(long stallNanos, long pid, long lastNonce, long lastBeatNanos, int origin, long startTime,
-    long nsInode, boolean crossNamespace)
+    long nsInode, boolean crossNamespace, boolean agentResumed)
 {
 }

@@ -539,6 +539,9 @@ public final class VartaMetrics
 
     private void registerLoop()
     {
+        counter("varta_stalls_found_late_total",
+            "Stalls found only when the silent pid's next beat was handled: the observer lagged past the deadline.",
+            () -> get(IngestCounter.STALLS_FOUND_LATE));
         counter("varta_observer_clock_regression_total", "Backward steps of the observer clock that were absorbed.",
             () -> get(IngestCounter.CLOCK_REGRESSIONS));
         counter("varta_observer_clock_jump_forward_total", "Forward jumps of the observer clock larger than 5 s.",

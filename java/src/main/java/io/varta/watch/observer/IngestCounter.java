@@ -66,6 +66,12 @@ public enum IngestCounter
     BATCHES(false),
     /** Stall events raised. */
     STALLS(false),
+    /**
+     * Stalls found only when the silent pid's next beat was handled, because the observer had fallen behind
+     * its deadline (a frozen or starved observer thread, a flood): reported like any stall, their recovery
+     * skipped (the agent is beating again). Non-zero means the observer lagged by more than the silences.
+     */
+    STALLS_FOUND_LATE(false),
     /** Tracker slots evicted to make room for a new pid. */
     EVICTIONS(false),
     /** Pids found recycled (start time changed): slot reset or retired. */

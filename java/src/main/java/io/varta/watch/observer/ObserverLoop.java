@@ -311,12 +311,16 @@ public final class ObserverLoop implements Runnable, TrackerListener
 
     @Override
     public void onStall(final int slot, final long pid, final long lastNonce, final long lastBeatNanos,
-        final long stallNanos)
+        final long stallNanos, final boolean agentResumed)
     {
         counters.increment(IngestCounter.STALLS);
+        if (agentResumed)
+        {
+            counters.increment(IngestCounter.STALLS_FOUND_LATE);
+        }
         final long nsInode = tracker.nsInode(slot);
         events.onStall(new Stall(stallNanos, pid, lastNonce, lastBeatNanos, tracker.origin(slot),
-            tracker.startTime(slot), nsInode, admission.crossesNamespace(nsInode)));
+            tracker.startTime(slot), nsInode, admission.crossesNamespace(nsInode), agentResumed));
     }
 
     @Override

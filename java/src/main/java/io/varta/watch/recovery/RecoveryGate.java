@@ -7,6 +7,8 @@ import io.varta.watch.tracker.BeatOrigin;
 /**
  * The stall → spawn decision, in the reference's order (§6.2):
  * <ol>
+ *   <li>a stall found by the agent's own next beat ({@link Stall#agentResumed()}: the observer lagged past the
+ *       deadline) → skipped_agent_resumed: the silence is reported, but the agent is already beating again;</li>
  *   <li>a stall held over from an earlier iteration is re-checked first ({@link StallFreshness}): the agent beat
  *       again → skipped_agent_resumed; its pid belongs to another process → skipped_pid_recycled; kernel attested
  *       without a start time → skipped_stall_unverifiable;</li>
@@ -79,6 +81,10 @@ final class RecoveryGate
         refusal = null;
         token = OutstandingChildren.NONE;
         staleToken = OutstandingChildren.NONE;
+        if (stall.agentResumed())
+        {
+            return refuse(RefusalReason.SKIPPED_AGENT_RESUMED);
+        }
         if (heldOver)
         {
             final RefusalReason skip = skipReason(freshness.check(stall));

@@ -42,7 +42,7 @@ public enum RefusalReason
         "REFUSED: the most recovery children allowed at once are still outstanding"),
     /** The command could not be started (logged as an error with the system's reason by the recovery thread). */
     SPAWN_FAILED("spawn_failed", RecoveryOutcome.SPAWN_FAILED, LogLevel.ERROR, "spawn failed"),
-    /** A held-over stall whose agent beat again. */
+    /** A stall whose agent beat again: held over and re-checked, or found by that very beat. */
     SKIPPED_AGENT_RESUMED("skipped_agent_resumed", RecoveryOutcome.SKIPPED_AGENT_RESUMED, LogLevel.INFO,
         "skipped: the agent beat again"),
     /** A held-over stall whose pid now belongs to another process. */

@@ -46,7 +46,10 @@ import java.util.function.LongUnaryOperator;
  *
  * <p><b>Stalls.</b> A slot stalls when {@code now − lastBeat ≥ threshold}, once per silence.
  * {@link #pollStalls(long)} costs O(due stalls); {@link #nextDeadlineNanos()} tells the loop how long it
- * may sleep.
+ * may sleep. A silence is a stall even when the observer lagged and handles the pid's next beat before it
+ * has polled the deadline: that beat, arriving {@code threshold} or more after the last one, raises the
+ * stall (flagged {@code agentResumed}) before it re-arms the slot, so no silence goes unreported because the
+ * observer was slow.
  *
  * <p><b>Time.</b> Every {@code nowNanos} argument is observer time from an {@link ObserverClock}. A beat's
  * time is when its datagram arrived; beat times are clamped to be non-decreasing among themselves, and stall
@@ -255,27 +258,36 @@ public final class Tracker
                 counters[TrackerCounter.OUT_OF_ORDER]++;
                 return BeatOutcome.TERMINAL_OUT_OF_ORDER;
             }
-            lastTerminalTimestamp[slot] = timestamp;
-            meta[slot] |= HAS_TERMINAL | LAST_WAS_TERMINAL;
             code = BeatOutcome.TERMINAL_ACCEPTED;
+        }
+        else if (regularAdvances(slot, nonce))
+        {
+            code = BeatOutcome.ACCEPTED;
+        }
+        else if (Long.compareUnsigned(nonceAndBeats[2 * slot], WRAP_FLOOR) >= 0
+            && Long.compareUnsigned(nonce, NONCE_WRAP_WINDOW) <= 0)
+        {
+            counters[TrackerCounter.NONCE_WRAPS]++;
+            code = BeatOutcome.ACCEPTED_NONCE_WRAP;
         }
         else
         {
-            if (regularAdvances(slot, nonce))
-            {
-                code = BeatOutcome.ACCEPTED;
-            }
-            else if (Long.compareUnsigned(nonceAndBeats[2 * slot], WRAP_FLOOR) >= 0
-                && Long.compareUnsigned(nonce, NONCE_WRAP_WINDOW) <= 0)
-            {
-                counters[TrackerCounter.NONCE_WRAPS]++;
-                code = BeatOutcome.ACCEPTED_NONCE_WRAP;
-            }
-            else
-            {
-                counters[TrackerCounter.OUT_OF_ORDER]++;
-                return BeatOutcome.OUT_OF_ORDER;
-            }
+            counters[TrackerCounter.OUT_OF_ORDER]++;
+            return BeatOutcome.OUT_OF_ORDER;
+        }
+        // Accepted. A silence of a threshold or more that the observer had not polled yet (it lagged) is a stall:
+        // raise it with the slot's state from before this beat, then let the beat re-arm the slot.
+        if (0 == (meta[slot] & STALLED) && now - timer.armedAt(slot) >= thresholdNanos)
+        {
+            raiseStall(slot, framePid, now, true);
+        }
+        if (terminal)
+        {
+            lastTerminalTimestamp[slot] = timestamp;
+            meta[slot] |= HAS_TERMINAL | LAST_WAS_TERMINAL;
+        }
+        else
+        {
             nonceAndBeats[2 * slot] = nonce;
             meta[slot] = (meta[slot] | HAS_REGULAR) & ~(LAST_WAS_TERMINAL | BYPASS_SPENT);
         }
@@ -318,14 +330,23 @@ public final class Tracker
                     continue;
                 }
             }
-            meta[slot] = (meta[slot] & ~STATUS_MASK) | STALLED | STATUS_STALL;
-            stalls[slot]++;
-            stalledCount++;
-            counters[TrackerCounter.STALLS]++;
+            raiseStall(slot, slotPid, now, false);
             raised++;
-            listener.onStall(slot, slotPid, lastObservedNonce(slot), timer.armedAt(slot), now);
         }
         return raised;
+    }
+
+    private void raiseStall(final int slot, final long slotPid, final long now, final boolean agentResumed)
+    {
+        meta[slot] = (meta[slot] & ~STATUS_MASK) | STALLED | STATUS_STALL;
+        stalls[slot]++;
+        stalledCount++;
+        counters[TrackerCounter.STALLS]++;
+        if (agentResumed)
+        {
+            counters[TrackerCounter.STALLS_FOUND_LATE]++;
+        }
+        listener.onStall(slot, slotPid, lastObservedNonce(slot), timer.armedAt(slot), now, agentResumed);
     }
 
     /**

@@ -16,6 +16,7 @@ package io.varta.watch.tracker;
  *   7     ORIGIN_CONFLICTS           varta_origin_conflict_total
  *   8     NAMESPACE_CONFLICTS        varta_tracker_namespace_conflict_total
  *   9     STALLS                     (stall events raised, all pids)
+ *  10     STALLS_FOUND_LATE          varta_stalls_found_late_total
  * </pre>
  *
  * <p>Constants only; any thread.
@@ -42,12 +43,14 @@ public final class TrackerCounter
     public static final int NAMESPACE_CONFLICTS = 8;
     /** Stall events raised. */
     public static final int STALLS = 9;
+    /** Stalls raised by the pid's next beat, because the observer had not polled the deadline in time. */
+    public static final int STALLS_FOUND_LATE = 10;
     /** Length of the counters array. */
-    public static final int COUNT = 10;
+    public static final int COUNT = 11;
 
     private static final String[] NAMES = {
         "accepted", "out_of_order", "nonce_wraps", "capacity_refused", "evictions", "eviction_scan_truncated",
-        "pid_recycles", "origin_conflicts", "namespace_conflicts", "stalls"};
+        "pid_recycles", "origin_conflicts", "namespace_conflicts", "stalls", "stalls_found_late"};
 
     private TrackerCounter()
     {

@@ -58,6 +58,10 @@ class StarvationIT
 {
     private static final int SENDERS = 4;
     private static final int BEATS = 125;
+    /** The silences test: bursts of BURST_BEATS beats SPACING_MS apart, SILENCES times a silence of SILENCE_MS. */
+    private static final int BURST_BEATS = 5;
+    private static final int SILENCES = 8;
+    private static final int SILENCE_MS = 300;
     private static final int SPACING_MS = 20;
     private static final long THRESHOLD_MS = 200;
     private static final Duration STARVE = Duration.ofMillis(400);
@@ -93,7 +97,53 @@ class StarvationIT
         beatThroughAFreezeOf("varta-recv");
     }
 
+    /**
+     * The other half of the promise: a real silence is reported even when the observer is too late to poll its
+     * deadline before the agent beats again. Senders beat in bursts separated by silences of 1.5 thresholds
+     * while the observer thread is frozen; the beat that ends a silence is often handled before the deadline was
+     * polled, and must then raise the stall itself. Each silence of a threshold or more (by the beats' own
+     * arrival times in the export file) has exactly one stall line between its two beats, no shorter gap has
+     * one. Failed before that rule: 16 of 32 silences reported (4 of 8 per sender).
+     */
+    @Test
+    void everyRealSilenceIsReportedWhileTheObserverThreadIsFrozen() throws Exception
+    {
+        final List<String> items = new ArrayList<>();
+        int nonce = 0;
+        for (int burst = 0; burst < SILENCES; burst++)
+        {
+            for (int i = 0; i < BURST_BEATS; i++)
+            {
+                items.add("beat:ok:" + ++nonce);
+                items.add("sleep:" + (i < BURST_BEATS - 1 ? SPACING_MS : SILENCE_MS));
+            }
+        }
+        items.add("beat:ok:" + ++nonce);
+        final int beatsPerSender = nonce;
+        runThroughAFreezeOf("varta-observer", items, (lines, summary, senders, freeze) ->
+            silencesReported(lines, summary, senders, freeze, beatsPerSender));
+    }
+
     private void beatThroughAFreezeOf(final String thread) throws Exception
+    {
+        final List<String> items = new ArrayList<>();
+        for (int i = 1; i <= BEATS; i++)
+        {
+            items.add("beat:ok:" + i);
+            items.add("sleep:" + SPACING_MS);
+        }
+        runThroughAFreezeOf(thread, items, StarvationIT::verdicts);
+    }
+
+    /** Checks the export lines and the shutdown summary of one run. */
+    @FunctionalInterface
+    private interface Verdicts
+    {
+        void check(List<Line> lines, Map<String, Long> summary, List<Process> senders, String freeze);
+    }
+
+    private void runThroughAFreezeOf(final String thread, final List<String> senderItems, final Verdicts verdicts)
+        throws Exception
     {
         final Path socket = dir.resolve("obs.sock");
         final Path export = dir.resolve("export.tsv");
@@ -123,7 +173,7 @@ class StarvationIT
                 final String cpus = ThreadFreezer.otherCpus();
                 for (int i = 0; i < SENDERS; i++)
                 {
-                    senders.add(startSender(socket, cpus, dir.resolve("sender-" + i + ".err")));
+                    senders.add(startSender(socket, cpus, senderItems, dir.resolve("sender-" + i + ".err")));
                 }
                 for (final Process sender : senders)
                 {
@@ -150,7 +200,7 @@ class StarvationIT
                 + TimeUnit.NANOSECONDS.toMillis(runDelayNanos) + " ms)";
             assertTrue(periods >= MIN_PERIODS && runDelayNanos >= periods * STARVE.toNanos() / 2,
                 () -> "the freeze did not hold the thread: " + freeze);
-            verdicts(ExportLog.read(export), ExportLog.ingestSummary(observer.stderr()), senders, freeze);
+            verdicts.check(ExportLog.read(export), ExportLog.ingestSummary(observer.stderr()), senders, freeze);
         }
     }
 
@@ -198,16 +248,64 @@ class StarvationIT
         assertAll(report, checks);
     }
 
-    /** One {@code varta-send} process at SCHED_FIFO 1 on {@code cpus}: BEATS beats, SPACING_MS apart. */
-    private static Process startSender(final Path socket, final String cpus, final Path stderr) throws Exception
+    private static void silencesReported(final List<Line> lines, final Map<String, Long> summary,
+        final List<Process> senders, final String freeze, final int beatsPerSender)
+    {
+        final List<Executable> checks = new ArrayList<>();
+        final List<String> perSender = new ArrayList<>();
+        long silences = 0;
+        long reported = 0;
+        for (final Process sender : senders)
+        {
+            final long pid = sender.pid();
+            final List<Line> beats = ExportLog.of(lines, "beat", pid);
+            final List<Line> stalls = ExportLog.of(lines, "stall", pid);
+            checks.add(() -> assertEquals(beatsPerSender, beats.size(), () -> "every beat of " + pid + " accepted"));
+            long senderSilences = 0;
+            long senderReported = 0;
+            for (int i = 1; i < beats.size(); i++)
+            {
+                final long from = beats.get(i - 1).ns();
+                final long to = beats.get(i).ns();
+                final long gapMs = TimeUnit.NANOSECONDS.toMillis(to - from);
+                final long between = stalls.stream().filter(s -> s.ns() > from && s.ns() <= to).count();
+                if (to - from >= TimeUnit.MILLISECONDS.toNanos(THRESHOLD_MS))
+                {
+                    senderSilences++;
+                    senderReported += 1 == between ? 1 : 0;
+                    checks.add(() -> assertEquals(1, between,
+                        () -> "sender " + pid + ": a silence of " + gapMs + " ms has " + between + " stall lines"));
+                }
+                else
+                {
+                    checks.add(() -> assertEquals(0, between,
+                        () -> "sender " + pid + ": a gap of " + gapMs + " ms has " + between + " stall lines"));
+                }
+            }
+            silences += senderSilences;
+            reported += senderReported;
+            perSender.add(pid + ": " + senderReported + " of " + senderSilences + " silences reported");
+        }
+        final long expectedSilences = (long)senders.size() * SILENCES;
+        final long silenceCount = silences;
+        checks.add(0, () -> assertEquals(expectedSilences, silenceCount,
+            () -> "silences of a threshold or more seen in the arrival times: " + perSender));
+        final String report = freeze + ": " + reported + " of " + silences + " silences reported " + perSender
+            + "; summary " + summary;
+        checks.add(() -> assertTrue(Objects.equals(summary.get("read"), summary.get("datagrams"))
+                && Objects.equals(summary.get("datagrams"), summary.get("accounted")),
+            () -> "read = datagrams = accounted: " + report));
+        System.out.println("StarvationIT: " + report);
+        assertAll(report, checks);
+    }
+
+    /** One {@code varta-send} process at SCHED_FIFO 1 on {@code cpus}, sending {@code items}. */
+    private static Process startSender(final Path socket, final String cpus, final List<String> items,
+        final Path stderr) throws Exception
     {
         final List<String> command = new ArrayList<>(List.of("chrt", "-f", "1", "taskset", "-c", cpus,
             Sender.tool().toString(), socket.toString()));
-        for (int i = 1; i <= BEATS; i++)
-        {
-            command.add("beat:ok:" + i);
-            command.add("sleep:" + SPACING_MS);
-        }
+        command.addAll(items);
         return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(stderr.toFile()).start();
     }

@@ -19,7 +19,7 @@ class PidSnapshotPublisherTest
     {
         @Override
         public void onStall(final int slot, final long pid, final long lastNonce, final long lastBeatNanos,
-            final long stallNanos)
+            final long stallNanos, final boolean agentResumed)
         {
         }
 

@@ -28,10 +28,10 @@ class TrackedStallFreshnessTest
     {
         @Override
         public void onStall(final int slot, final long pid, final long lastNonce, final long lastBeatNanos,
-            final long stallNanos)
+            final long stallNanos, final boolean agentResumed)
         {
             raised = new Stall(stallNanos, pid, lastNonce, lastBeatNanos, tracker.origin(slot), tracker.startTime(slot),
-                tracker.nsInode(slot), false);
+                tracker.nsInode(slot), false, agentResumed);
         }
 
         @Override

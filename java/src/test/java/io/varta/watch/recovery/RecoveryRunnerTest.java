@@ -105,7 +105,7 @@ class RecoveryRunnerTest
     {
         for (final long pid : pids)
         {
-            sink.onStall(new Stall(now, pid, 1, 0, BeatOrigin.KERNEL_ATTESTED, LINEAGE, -1, false));
+            sink.onStall(new Stall(now, pid, 1, 0, BeatOrigin.KERNEL_ATTESTED, LINEAGE, -1, false, false));
         }
         tickUntilDecided();
     }
@@ -275,8 +275,8 @@ class RecoveryRunnerTest
     void refusalsAreLoggedAndReachTheListenerInDecisionOrder() throws Exception
     {
         start("/bin/true");
-        sink.onStall(new Stall(now, 8, 1, 0, BeatOrigin.SOCKET_MODE_ONLY, -1, -1, false));
-        sink.onStall(new Stall(now, 9, 1, 0, BeatOrigin.NETWORK_UNVERIFIED, -1, -1, false));
+        sink.onStall(new Stall(now, 8, 1, 0, BeatOrigin.SOCKET_MODE_ONLY, -1, -1, false, false));
+        sink.onStall(new Stall(now, 9, 1, 0, BeatOrigin.NETWORK_UNVERIFIED, -1, -1, false, false));
         tickUntilDecided();
         await(() -> 2 == listener.of(RecoveryListener.Refusal.class).size(), "two refusals");
         final List<RecoveryListener.Refusal> refused = listener.of(RecoveryListener.Refusal.class);

@@ -44,7 +44,7 @@ class RecoverySinkTest
 
     private static Stall stall(final long pid, final int origin, final long lineage, final long lastBeat)
     {
-        return new Stall(lastBeat + 500 * MS, pid, 1, lastBeat, origin, lineage, 4026531836L, false);
+        return new Stall(lastBeat + 500 * MS, pid, 1, lastBeat, origin, lineage, 4026531836L, false, false);
     }
 
     private static Stall kernel(final long pid, final long lineage)
@@ -111,6 +111,17 @@ class RecoverySinkTest
     }
 
     @Test
+    void aStallFoundByTheAgentsOwnNextBeatIsSkippedNotRecovered()
+    {
+        start(16, false);
+        final Stall late = new Stall(600 * MS, 15, 1, 0, BeatOrigin.KERNEL_ATTESTED, LINEAGE_A, 4026531836L, false,
+            true);
+        iteration(600 * MS, late, kernel(16, LINEAGE_A));
+        assertEquals(List.of("refuse 15 skipped_agent_resumed", "spawn 16 1"), commands());
+        assertEquals(1, stats.get(RecoveryOutcome.SKIPPED_AGENT_RESUMED));
+    }
+
+    @Test
     void aSleepingRecoveryThreadIsKickedOncePerIterationThatHandsItWork()
     {
         start(16, false);
@@ -128,7 +139,7 @@ class RecoverySinkTest
     @Test
     void crossNamespaceAgentsAreRefusedUnlessAllowed()
     {
-        final Stall foreign = new Stall(0, 20, 1, 0, BeatOrigin.KERNEL_ATTESTED, LINEAGE_A, 99, true);
+        final Stall foreign = new Stall(0, 20, 1, 0, BeatOrigin.KERNEL_ATTESTED, LINEAGE_A, 99, true, false);
         start(16, false);
         iteration(0, foreign);
         assertEquals(List.of("refuse 20 cross_namespace_agent"), commands());

@@ -11,11 +11,11 @@ final class RecordingListener implements TrackerListener
 
     @Override
     public void onStall(final int slot, final long pid, final long lastNonce, final long lastBeatNanos,
-        final long nowNanos)
+        final long nowNanos, final boolean agentResumed)
     {
         stallPids.add(pid);
         events.add("stall " + pid + " nonce=" + Long.toUnsignedString(lastNonce) + " last=" + lastBeatNanos
-            + " now=" + nowNanos);
+            + " now=" + nowNanos + (agentResumed ? " found by the next beat" : ""));
     }
 
     @Override

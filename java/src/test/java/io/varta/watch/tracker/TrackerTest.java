@@ -72,6 +72,46 @@ class TrackerTest
     }
 
     @Test
+    void aSilenceEndedByABeatTheObserverHandledBeforeItsDeadlinePollIsStillAStall()
+    {
+        final Tracker t = tracker();
+        t.beat(100, OK, 1, 1, 0);
+        // The observer lagged: the next beat, which arrived 5 ms past the deadline, is handled before any poll.
+        assertEquals(BeatOutcome.ACCEPTED, t.beat(100, OK, 2, 2, THRESHOLD + 5 * MS));
+        assertEquals(List.of("stall 100 nonce=1 last=0 now=105000000 found by the next beat"), listener.events);
+        final int slot = t.slotOf(100);
+        assertFalse(t.isStalled(slot), "the beat re-armed the slot after raising the stall");
+        assertEquals(1, t.stalls(slot));
+        assertEquals(1, t.counter(TrackerCounter.STALLS));
+        assertEquals(1, t.counter(TrackerCounter.STALLS_FOUND_LATE));
+        assertEquals(0, t.pollStalls(THRESHOLD + 5 * MS + THRESHOLD - 1), "the silence is not raised twice");
+    }
+
+    @Test
+    void aBeatInsideTheThresholdRaisesNothingAndAPolledStallIsNotRaisedAgainByTheNextBeat()
+    {
+        final Tracker t = tracker();
+        t.beat(100, OK, 1, 1, 0);
+        t.beat(100, OK, 2, 2, THRESHOLD - 1);
+        assertEquals(List.of(), listener.events);
+        assertEquals(1, t.pollStalls(2 * THRESHOLD - 1));
+        t.beat(100, OK, 3, 3, 5 * THRESHOLD);
+        assertEquals(1, t.counter(TrackerCounter.STALLS));
+        assertEquals(0, t.counter(TrackerCounter.STALLS_FOUND_LATE));
+    }
+
+    @Test
+    void aRejectedBeatAfterTheDeadlineLeavesTheStallToThePoll()
+    {
+        final Tracker t = tracker();
+        t.beat(100, OK, 5, 5, 0);
+        assertEquals(BeatOutcome.OUT_OF_ORDER, t.beat(100, OK, 4, 4, 2 * THRESHOLD));
+        assertEquals(List.of(), listener.events);
+        assertEquals(1, t.pollStalls(2 * THRESHOLD));
+        assertEquals(0, t.counter(TrackerCounter.STALLS_FOUND_LATE));
+    }
+
+    @Test
     void outOfOrderNonceIsDroppedWithoutRefresh()
     {
         final Tracker t = tracker();
@@ -274,6 +314,8 @@ class TrackerTest
         {
             t.beat(pid, OK, 1, 2, 5 * THRESHOLD);
         }
+        assertEquals(4, t.counter(TrackerCounter.STALLS_FOUND_LATE), "each of those beats ended a real silence");
+        listener.events.clear();
         final long now = 10 * THRESHOLD;
         assertEquals(BeatOutcome.CAPACITY_REFUSED, t.beat(200, OK, 1, 1, now), "window covers slots 0,1");
         assertEquals(BeatOutcome.CAPACITY_REFUSED, t.beat(201, OK, 1, 1, now), "window covers slots 2,3");
