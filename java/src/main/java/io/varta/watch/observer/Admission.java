@@ -27,7 +27,8 @@ import io.varta.watch.tracker.Tracker;
  *       sender in another pid namespace is refused unless allowed (a network agent's pid names no local
  *       process, so {@code /proc} is never read for it);</li>
  *   <li>the tracker's rules (nonces, origin, capacity); an out-of-order frame from a known pid re-reads
- *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1.</li>
+ *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1; a new process found
+ *       there is judged like a first sighting (another pid namespace is refused unless allowed).</li>
  * </ol>
  * Every rejection is charged ({@link #countRejected}): first to its sender's own {@link RejectBudget} when the
  * kernel verified the sender's pid, then to the global bucket (the last line), so a flood of bad frames is bounded
@@ -294,6 +295,12 @@ final class Admission implements RecordHandler
             identity.read(pid);
             if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != tracker.startTime(slot))
             {
+                // another process now: judged as a first sighting, so another pid namespace is refused here too
+                if (crossesNamespace(identity.nsInode()) && !allowCrossNamespace)
+                {
+                    reportNamespaceConflict(pid, record.peerPid());
+                    return;
+                }
                 outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, recordNanos, origin,
                     identity.startTime(), identity.nsInode());
             }

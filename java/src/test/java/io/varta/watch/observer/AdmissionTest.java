@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -470,6 +471,30 @@ class AdmissionTest
         assertEquals(1, tracker.lastNonce(slot));
     }
 
+    @Test
+    void aProcessInAnotherPidNamespaceReusingATrackedPidIsRefusedLikeAFirstSighting() throws Exception
+    {
+        final Process first = start(new ProcessBuilder("sleep", "30"));
+        final long pid = first.pid();
+        admission(unlimited().namespacePolicy(false, true).build());
+        deliver(T0 + MS, beat(pid, 1, T0), beat(pid, 2, T0 + MS));
+        final int slot = tracker.slotOf(pid);
+        final long pinnedStart = tracker.startTime(slot);
+        Thread.sleep(50);
+
+        first.destroyForcibly().waitFor();
+        startInNewPidNamespaceWithPid(pid);
+        deliver(T0 + 10 * MS, beat(pid, 1, T0 + 10 * MS));
+        assertEquals(Map.of(IngestCounter.BEATS, 2L, IngestCounter.NAMESPACE_MISMATCH, 1L), outcomes(),
+            "the new process is judged as a first sighting: another pid namespace is refused");
+        assertEquals("mismatch " + pid + " NAMESPACE_CONFLICT", events.get(events.size() - 1));
+        assertEquals("--strict-namespace-check: agent pid " + pid + " is in another pid namespace",
+            admission.fatalError());
+        assertEquals(0, tracker.counter(TrackerCounter.PID_RECYCLES), "the slot was not handed to it");
+        assertEquals(pinnedStart, tracker.startTime(slot));
+        assertEquals(2, tracker.lastNonce(slot));
+    }
+
     // --- 9. an earlier rule wins over a later one ------------------------------------------------------------------
 
     @Test
@@ -581,5 +606,28 @@ class AdmissionTest
         }
         assumeTrue(false, "pid " + pid + " kept being taken by other processes");
         return null;
+    }
+
+    /** As {@link #startWithPid}, for the process {@code unshare} forks into a new pid namespace (the pid after its). */
+    private void startInNewPidNamespaceWithPid(final long pid) throws IOException, InterruptedException
+    {
+        assumeTrue(Files.isWritable(NS_LAST_PID),
+            "recycling a pid on purpose needs root in the initial pid namespace (" + NS_LAST_PID + ")");
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            Files.writeString(NS_LAST_PID, Long.toString(pid - 2));
+            final Process unshare = startNamespaced();
+            final long outer = outerPid(unshare);
+            if (outer == pid)
+            {
+                final ProcessIdentity proc = new ProcessIdentity();
+                proc.read(pid);
+                assertNotEquals(proc.nsInode(), new ProcessIdentity().ownNsInode());
+                return;
+            }
+            unshare.descendants().forEach(ProcessHandle::destroyForcibly);
+            unshare.destroyForcibly().waitFor();
+        }
+        assumeTrue(false, "pid " + pid + " kept being taken by other processes");
     }
 }
