@@ -608,21 +608,29 @@ class AdmissionTest
         return null;
     }
 
-    /** As {@link #startWithPid}, for the process {@code unshare} forks into a new pid namespace (the pid after its). */
+    /**
+     * As {@link #startWithPid}, for a process in a new pid namespace. {@code unshare --pid} without {@code --fork}
+     * leaves the shell it runs in our namespace and puts the shell's children in a new one; the shell waits for a
+     * line on stdin before it forks, so ns_last_pid is set right before that fork.
+     */
     private void startInNewPidNamespaceWithPid(final long pid) throws IOException, InterruptedException
     {
         assumeTrue(Files.isWritable(NS_LAST_PID),
             "recycling a pid on purpose needs root in the initial pid namespace (" + NS_LAST_PID + ")");
         for (int attempt = 0; attempt < 20; attempt++)
         {
-            Files.writeString(NS_LAST_PID, Long.toString(pid - 2));
-            final Process unshare = startNamespaced();
-            final long outer = outerPid(unshare);
-            if (outer == pid)
+            final Process unshare = new ProcessBuilder("unshare", "--pid", "sh", "-c", "read go; sh -c 'read -r outer"
+                + " rest < /proc/self/stat; echo $outer; exec sleep 30 > /dev/null' & wait")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            processes.add(unshare);
+            Files.writeString(NS_LAST_PID, Long.toString(pid - 1));
+            unshare.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            unshare.getOutputStream().flush();
+            if (outerPid(unshare) == pid)
             {
                 final ProcessIdentity proc = new ProcessIdentity();
                 proc.read(pid);
-                assertNotEquals(proc.nsInode(), new ProcessIdentity().ownNsInode());
+                assertNotEquals(new ProcessIdentity().ownNsInode(), proc.nsInode(), "in another pid namespace");
                 return;
             }
             unshare.descendants().forEach(ProcessHandle::destroyForcibly);
