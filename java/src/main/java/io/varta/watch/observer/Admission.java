@@ -331,7 +331,7 @@ final class Admission implements RecordHandler
                 reportNamespaceConflict(pid, record.peerPid());
                 break;
             case BeatOutcome.ORIGIN_CONFLICT:
-                if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid()))
+                if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid(), true))
                 {
                     events.onMismatch(recordNanos, pid, MismatchReason.ORIGIN_CONFLICT);
                 }
@@ -345,7 +345,7 @@ final class Admission implements RecordHandler
     /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
     private void reportNamespaceConflict(final long pid, final int verifiedSenderPid)
     {
-        if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid))
+        if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid, true))
         {
             events.onMismatch(recordNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
         }
@@ -353,6 +353,12 @@ final class Admission implements RecordHandler
         {
             fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
         }
+    }
+
+    /** As {@link #countRejected(IngestCounter, int, boolean)} for a frame refused before the rate limiter. */
+    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
+    {
+        return countRejected(outcome, verifiedSenderPid, false);
     }
 
     /**
@@ -365,14 +371,24 @@ final class Admission implements RecordHandler
      * empty it is counted as globally rate limited and dropped without an event, as the reference does. Either
      * way a flood of bad frames cannot flood the export file or the log.
      *
+     * <p>A frame refused after it passed the rate limiter (namespace, origin conflict) already took a global token
+     * there; beyond its sender's budget that token is given back ({@link RateLimiter#refundAdmission}), so "no global
+     * token" holds for it too. A sender in another pid namespace is never tracked, so the per-pid spacing never
+     * bounds its frames: without the refund its flood would empty the bucket every agent's beats need.
+     *
      * @param verifiedSenderPid the kernel-verified sender pid, or {@link #UNVERIFIED}
+     * @param admitted          true when the frame was admitted by the rate limiter before this rule refused it
      * @return true if the caller should report the event
      */
-    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
+    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid, final boolean admitted)
     {
         if (UNVERIFIED != verifiedSenderPid
             && RejectBudget.EXHAUSTED == rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), recordNanos))
         {
+            if (admitted)
+            {
+                rateLimiter.refundAdmission();
+            }
             counters.increment(IngestCounter.RATE_LIMITED_SENDER);
             return false;
         }

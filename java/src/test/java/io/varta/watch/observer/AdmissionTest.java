@@ -375,6 +375,21 @@ class AdmissionTest
         assertEquals(1, counters.get(IngestCounter.NAMESPACE_MISMATCH));
     }
 
+    @Test
+    void aFloodFromAnotherPidNamespaceSpendsItsSendersBudgetAndBeyondItNoGlobalToken() throws Exception
+    {
+        final long foreign = startInNewPidNamespace();
+        // a global bucket of 200 that does not refill within the test: a refusal within the sender's budget costs
+        // two tokens (the rate limiter's, then the rejection's), one beyond it must cost none
+        admission(TrackingConfig.builder(60_000).rateLimits(0, 1, 200).build());
+        deliver(T0, times(150, i -> beat(foreign, i + 1, T0)));
+        assertEquals(Map.of(IngestCounter.NAMESPACE_MISMATCH, RejectBudget.BURST, IngestCounter.RATE_LIMITED_SENDER,
+            150 - RejectBudget.BURST), outcomes(), "charged to the sender the kernel named");
+        assertEquals(RejectBudget.BURST, count("mismatch " + foreign + " NAMESPACE_CONFLICT"));
+        deliver(T0, beat(SELF, 1, T0));
+        assertEquals(1, counters.get(IngestCounter.BEATS), "the flood beyond its budget left the global bucket alone");
+    }
+
     // --- 6. the per-sender reject budget, then the global bucket ---------------------------------------------------
 
     @Test
