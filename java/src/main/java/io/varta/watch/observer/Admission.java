@@ -27,7 +27,8 @@ import io.varta.watch.tracker.Tracker;
  *       sender in another pid namespace is refused unless allowed (a network agent's pid names no local
  *       process, so {@code /proc} is never read for it);</li>
  *   <li>the tracker's rules (nonces, origin, capacity); an out-of-order frame from a known pid re-reads
- *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1.</li>
+ *       {@code /proc} once, since a restarted process reusing the pid starts again at nonce 1; a new process found
+ *       there is judged like a first sighting (another pid namespace is refused unless allowed).</li>
  * </ol>
  * Every rejection is charged ({@link #countRejected}): first to its sender's own {@link RejectBudget} when the
  * kernel verified the sender's pid, then to the global bucket (the last line), so a flood of bad frames is bounded
@@ -294,6 +295,12 @@ final class Admission implements RecordHandler
             identity.read(pid);
             if (ProcessIdentity.UNKNOWN != identity.startTime() && identity.startTime() != tracker.startTime(slot))
             {
+                // another process now: judged as a first sighting, so another pid namespace is refused here too
+                if (crossesNamespace(identity.nsInode()) && !allowCrossNamespace)
+                {
+                    reportNamespaceConflict(pid, record.peerPid());
+                    return;
+                }
                 outcome = tracker.beat(pid, record.status(), record.timestamp(), nonce, recordNanos, origin,
                     identity.startTime(), identity.nsInode());
             }
@@ -324,7 +331,7 @@ final class Admission implements RecordHandler
                 reportNamespaceConflict(pid, record.peerPid());
                 break;
             case BeatOutcome.ORIGIN_CONFLICT:
-                if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid()))
+                if (countRejected(IngestCounter.ORIGIN_CONFLICT, record.peerPid(), true))
                 {
                     events.onMismatch(recordNanos, pid, MismatchReason.ORIGIN_CONFLICT);
                 }
@@ -338,7 +345,7 @@ final class Admission implements RecordHandler
     /** A frame from another pid namespace, or a pinned pid whose namespace changed: dropped and reported. */
     private void reportNamespaceConflict(final long pid, final int verifiedSenderPid)
     {
-        if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid))
+        if (countRejected(IngestCounter.NAMESPACE_MISMATCH, verifiedSenderPid, true))
         {
             events.onMismatch(recordNanos, pid, MismatchReason.NAMESPACE_CONFLICT);
         }
@@ -346,6 +353,12 @@ final class Admission implements RecordHandler
         {
             fatalError = "--strict-namespace-check: agent pid " + pid + " is in another pid namespace";
         }
+    }
+
+    /** As {@link #countRejected(IngestCounter, int, boolean)} for a frame refused before the rate limiter. */
+    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
+    {
+        return countRejected(outcome, verifiedSenderPid, false);
     }
 
     /**
@@ -358,14 +371,24 @@ final class Admission implements RecordHandler
      * empty it is counted as globally rate limited and dropped without an event, as the reference does. Either
      * way a flood of bad frames cannot flood the export file or the log.
      *
+     * <p>A frame refused after it passed the rate limiter (namespace, origin conflict) already took a global token
+     * there; beyond its sender's budget that token is given back ({@link RateLimiter#refundAdmission}), so "no global
+     * token" holds for it too. A sender in another pid namespace is never tracked, so the per-pid spacing never
+     * bounds its frames: without the refund its flood would empty the bucket every agent's beats need.
+     *
      * @param verifiedSenderPid the kernel-verified sender pid, or {@link #UNVERIFIED}
+     * @param admitted          true when the frame was admitted by the rate limiter before this rule refused it
      * @return true if the caller should report the event
      */
-    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid)
+    private boolean countRejected(final IngestCounter outcome, final int verifiedSenderPid, final boolean admitted)
     {
         if (UNVERIFIED != verifiedSenderPid
             && RejectBudget.EXHAUSTED == rejectBudget.charge(Integer.toUnsignedLong(verifiedSenderPid), recordNanos))
         {
+            if (admitted)
+            {
+                rateLimiter.refundAdmission();
+            }
             counters.increment(IngestCounter.RATE_LIMITED_SENDER);
             return false;
         }

@@ -54,6 +54,8 @@ public final class RateLimiter
     private long bucket;
     private long lastRefill;
     private boolean refilledOnce;
+    /** The latest {@link #admit} admitted its frame with a global token, not yet refunded. */
+    private boolean tokenTakenByAdmit;
     private long perPidLimited;
     private long globalLimited;
 
@@ -91,6 +93,7 @@ public final class RateLimiter
      */
     public int admit(final long pid, final boolean terminal, final int beatOrigin, final long nowNanos)
     {
+        tokenTakenByAdmit = false;
         final int slot = tracker.slotOf(pid);
         if (PidIndex.MISSING != slot)
         {
@@ -110,7 +113,24 @@ public final class RateLimiter
             globalLimited++;
             return GLOBAL;
         }
+        tokenTakenByAdmit = globalEnabled;
         return ADMITTED;
+    }
+
+    /**
+     * Gives back the global token the latest {@link #admit} took, when a later rule refused that frame and charged it
+     * to its sender's own {@link RejectBudget} instead, which was spent: beyond its budget a sender's refused frames
+     * take no global token (a flood from another pid namespace, never tracked, is never per-pid limited). Does
+     * nothing when that admit took no token (terminal bypass, bucket off) or it was refunded already. Observer thread
+     * only; allocation-free.
+     */
+    public void refundAdmission()
+    {
+        if (tokenTakenByAdmit)
+        {
+            tokenTakenByAdmit = false;
+            bucket = Math.min(bucketCapacity, bucket + NANOS_PER_SECOND);
+        }
     }
 
     /**

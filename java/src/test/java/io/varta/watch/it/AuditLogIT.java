@@ -6,6 +6,7 @@ import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogFormat;
 import io.varta.watch.testsupport.ObserverProcess;
 import io.varta.watch.testsupport.Scrape;
+import io.varta.watch.testsupport.Sender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,7 +110,7 @@ class AuditLogIT
             "--recovery-debounce-ms", "0"))
         {
             observer.awaitSocket(socket);
-            final long agent = io.varta.watch.testsupport.Sender.send(socket, "beat:ok:1");
+            final long agent = Sender.send(socket, "beat:ok:1");
             final List<String> lines = awaitLines(observer, audit(), 4); // header, boot, spawn, complete
             final String[] spawn = columns(lines.get(2));
             assertEquals(List.of("2", "spawn", Long.toString(agent), "exec", "/bin/true", "inline"),
@@ -172,6 +177,166 @@ class AuditLogIT
         verified = verify(audit());
         assertEquals(0, verified.exit, verified.toString());
         assertTrue(verified.out.contains("OK: 3 record(s)"), verified.toString());
+    }
+
+    /** The audit records of a file (lines that are not comments or the header), split into columns. */
+    private static List<String[]> records(final List<String> lines)
+    {
+        final List<String[]> records = new ArrayList<>();
+        for (final String line : lines)
+        {
+            if (!line.startsWith("#"))
+            {
+                records.add(columns(line));
+            }
+        }
+        return records;
+    }
+
+    /** The lines of {@code file} up to its last newline (a line being appended right now is left out). */
+    private static List<String> wholeLines(final Path file) throws IOException
+    {
+        if (!Files.exists(file))
+        {
+            return List.of(); // the observer binds its socket before it opens the audit file
+        }
+        final String content = Files.readString(file);
+        return content.substring(0, content.lastIndexOf('\n') + 1).lines().toList();
+    }
+
+    private static List<String[]> ofKind(final List<String[]> records, final String kind)
+    {
+        return records.stream().filter(r -> kind.equals(r[3])).toList();
+    }
+
+    /**
+     * The issue's "kill -9 during a storm of stalls, restart, the audit log verifies": 200 agents beat and go silent
+     * together, each stall spawns a recovery command that records its run and sleeps 300 ms, and the observer is
+     * SIGKILLed once 100 spawns are in the file, while spawns are still coming and children are outstanding. The
+     * restart on the same file must keep every line written before the kill, continue with a boot record that names
+     * the last record's chain and seq (resume, or corrupt_tail when the kill tore a line), audit new recoveries after
+     * it, and {@code varta-audit verify} must accept the whole file, ending at the seq and chain the observer's close
+     * line names.
+     */
+    @Test
+    void aKillNineInTheMiddleOfARecoveryStormResumesTheChainAndTheFileVerifies() throws Exception
+    {
+        final int agents = 200;
+        final Path socket = dir.resolve("obs.sock");
+        final Path runs = dir.resolve("runs");
+        final Path command = dir.resolve("recover");
+        Files.writeString(command, "#!/bin/sh\necho \"$1\" >> \"" + runs + "\"\nexec sleep 0.3\n");
+        Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwx------"));
+        final String[] flags = {"--threshold-ms", "200", "--max-beat-rate", "0", "--recovery-exec", command + " {pid}",
+            "--recovery-timeout-ms", "5000"};
+
+        final byte[] beforeKill;
+        Process senders = null;
+        try (ObserverProcess first = start(flags))
+        {
+            first.awaitSocket(socket);
+            // each agent: two beats, then silent (alive) for 2 s; its stall comes 200 ms after its second beat
+            senders = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + agents + " ]; do \"$0\" \"$1\""
+                + " beat:ok:1 beat:ok:2 sleep:2000 & i=$((i+1)); done; wait",
+                Sender.tool().toString(), socket.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (ofKind(records(wholeLines(audit())), "spawn").size() < 100)
+            {
+                assertTrue(first.process().isAlive(), first::toString);
+                assertTrue(System.nanoTime() < deadline, () -> "no storm of spawns; " + first);
+                Thread.sleep(5);
+            }
+            kill9(first);
+            beforeKill = Files.readAllBytes(audit());
+            Files.delete(socket); // left behind by the kill: the restart's bind is awaited below
+        }
+        finally
+        {
+            if (null != senders)
+            {
+                senders.descendants().forEach(ProcessHandle::destroyForcibly);
+                senders.destroyForcibly();
+            }
+        }
+
+        final String killed = new String(beforeKill, StandardCharsets.UTF_8);
+        final boolean torn = !killed.endsWith("\n");
+        final String whole = killed.substring(0, killed.lastIndexOf('\n') + 1);
+        final List<String[]> written = records(whole.lines().toList());
+        final List<String[]> spawns = ofKind(written, "spawn");
+        final List<String[]> completes = ofKind(written, "complete");
+        assertTrue(spawns.size() > completes.size(), () -> "killed in the middle: " + spawns.size() + " spawns, "
+            + completes.size() + " completes");
+        assertEquals(spawns.size(), spawns.stream().map(r -> r[4]).distinct().count(), "one recovery per agent");
+        for (final String[] complete : completes)
+        {
+            assertTrue(spawns.stream().anyMatch(spawn -> Long.parseLong(spawn[0]) < Long.parseLong(complete[0])
+                && spawn[4].equals(complete[4]) && spawn[5].equals(complete[5])), () -> String.join("|", complete)
+                + " completes a child no earlier spawn record names");
+        }
+        final String[] last = written.get(written.size() - 1);
+        long lastSeq = Long.parseLong(last[0]);
+        for (final String line : whole.lines().toList())
+        {
+            final Matcher gap = Pattern.compile("# gap: seq \\d+\\.\\.(\\d+) ").matcher(line);
+            if (gap.lookingAt())
+            {
+                lastSeq = Math.max(lastSeq, Long.parseLong(gap.group(1)));
+            }
+        }
+
+        final String closed;
+        final long agent;
+        try (ObserverProcess second = start(flags))
+        {
+            second.awaitSocket(socket);
+            final String pid = Long.toString(second.process().pid());
+            while (wholeLines(audit()).stream().noneMatch(l -> l.contains("\tboot\t" + pid + "\t")))
+            {
+                assertTrue(second.process().isAlive(), second::toString);
+                Thread.sleep(20);
+            }
+            final String content = Files.readString(audit());
+            assertTrue(content.startsWith(whole), "every line written before the kill is kept as it was");
+            final String[] boot = columns(content.substring(whole.length()).lines().findFirst().orElseThrow());
+            assertEquals(List.of(Long.toString(lastSeq + 1), "0", "boot", pid, last[last.length - 1],
+                torn ? "corrupt_tail" : "resume"), List.of(boot[0], boot[2], boot[3], boot[4], boot[5], boot[6]),
+                "the restart continues the chain after the last whole record");
+
+            // a stall after the restart is audited on the resumed chain
+            agent = Sender.send(socket, "beat:ok:1");
+            final String agentPid = Long.toString(agent);
+            while (ofKind(records(wholeLines(audit())), "complete").stream().noneMatch(r -> agentPid.equals(r[4])))
+            {
+                assertTrue(second.process().isAlive(), second::toString);
+                Thread.sleep(20);
+            }
+            assertEquals(0, second.terminate(Duration.ofSeconds(20)), second.stderr());
+            final Matcher close = Pattern.compile("recovery audit: closed "
+                + Pattern.quote(audit().toString()) + " at seq (\\d+), chain ([0-9a-f]{64})\n")
+                .matcher(second.stderr());
+            assertTrue(close.find(), second.stderr());
+            closed = "last seq " + close.group(1) + ", last chain " + close.group(2);
+            assertEquals(torn, second.stderr().contains("recovery audit file had a torn tail"), second.stderr());
+        }
+
+        final List<String[]> all = records(wholeLines(audit()));
+        final Result verified = verify(audit());
+        assertEquals(0, verified.exit(), verified.toString());
+        assertTrue(verified.out().contains("varta-audit: OK: " + all.size() + " record(s) in 1 file(s) verified; "
+            + closed + "\n"), verified + "; expected " + closed);
+
+        // the children outlived the killed observer: every audited spawn ran the command for its agent
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        final Set<String> expected = new TreeSet<>();
+        spawns.forEach(r -> expected.add(r[4]));
+        expected.add(Long.toString(agent));
+        while (!Files.exists(runs) || !new TreeSet<>(Files.readAllLines(runs)).containsAll(expected))
+        {
+            assertTrue(System.nanoTime() < deadline, "a spawn the audit log records never ran");
+            Thread.sleep(20);
+        }
     }
 
     @Test

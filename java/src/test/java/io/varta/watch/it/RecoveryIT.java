@@ -279,8 +279,10 @@ class RecoveryIT
     {
         final PromEndpoint prom = new PromEndpoint(dir);
         final Path hang = script("hang", "printf 12345; printf 123 >&2; touch \"" + dir + "/started-$1\"; exec sleep 30");
+        final Path audit = dir.resolve("audit.tsv");
         final List<String> args = new ArrayList<>(List.of("--recovery-exec", hang + " {pid}", "--recovery-timeout-ms",
-            "300", "--recovery-debounce-ms", "0", "--recovery-capture-stdio", "--recovery-capture-bytes", "4096"));
+            "300", "--recovery-debounce-ms", "0", "--recovery-capture-stdio", "--recovery-capture-bytes", "4096",
+            "--recovery-audit-file", audit.toString()));
         args.addAll(List.of(prom.flags()));
         try (ObserverProcess observer = start(Map.of(), args.toArray(String[]::new)))
         {
@@ -301,6 +303,28 @@ class RecoveryIT
             assertFalse(Files.exists(Path.of("/proc/" + child)), "killed and reaped");
             assertFalse(observer.stderr().contains("12345"), "captured output is counted, never printed");
             assertEquals(0, observer.terminate(SHUTDOWN_LIMIT));
+
+            // the audit log says the same (docs/AUDIT.md): spawn, then complete with outcome killed, no exit code,
+            // SIGKILL, at least the timeout, the captured lengths and not truncated
+            final List<String[]> records = new ArrayList<>();
+            for (final String line : Files.readAllLines(audit))
+            {
+                if (!line.startsWith("#"))
+                {
+                    records.add(line.split("\t", -1));
+                }
+            }
+            assertEquals(List.of("boot", "spawn", "complete"), records.stream().map(r -> r[3]).toList(),
+                "no record lost or added");
+            final String[] spawn = records.get(1);
+            assertEquals(List.of(Long.toString(pid), child), List.of(spawn[4], spawn[5]));
+            final String[] complete = records.get(2);
+            assertEquals(14, complete.length, String.join("|", complete));
+            assertEquals(List.of(Long.toString(pid), child, "killed", "-", "9", "5", "3", "false"),
+                List.of(complete[4], complete[5], complete[6], complete[7], complete[8], complete[10], complete[11],
+                    complete[12]), String.join("|", complete));
+            assertTrue(Long.parseLong(complete[9]) >= TimeUnit.MILLISECONDS.toNanos(300), "duration_ns "
+                + complete[9] + " covers the --recovery-timeout-ms");
         }
     }
 

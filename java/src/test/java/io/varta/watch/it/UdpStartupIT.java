@@ -1,7 +1,5 @@
 package io.varta.watch.it;
 
-import io.varta.watch.cli.Flag;
-import io.varta.watch.cli.FlagStatus;
 import io.varta.watch.testsupport.ObserverProcess;
 import io.varta.watch.testsupport.UdpSender;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every start-up path of the UDP listeners against {@code bin/varta-watch}: which listener starts, the reference's
@@ -169,15 +166,10 @@ class UdpStartupIT
         assertTrue(p.stderr().contains("libcrypto.so.99: cannot open shared object file"), p.stderr());
     }
 
-    /**
-     * H2: a recovery command with a UDP listener needs that listener's accept flag. Runs once {@code --recovery-exec}
-     * is supported (the recovery change); skipped while this build still rejects it.
-     */
+    /** H2: a recovery command with a UDP listener needs that listener's accept flag. */
     @Test
     void recoveryOverUdpNeedsTheListenersAcceptFlag() throws Exception
     {
-        assumeTrue(FlagStatus.SUPPORTED == Flag.byName("--recovery-exec").status(),
-            "--recovery-exec is not supported by this build yet");
         assertFails(run("--udp-port", "9001", "--i-accept-plaintext-udp", "--recovery-exec", "/bin/true"), 2,
             "the UDP listener at 0.0.0.0:9001 cannot attest which process sent a beat");
         assertFails(run("--udp-port", "9001", "--i-accept-plaintext-udp", "--recovery-exec", "/bin/true"), 2,

@@ -55,6 +55,21 @@ class RateLimiterTest
     }
 
     @Test
+    void aRefundGivesBackOnlyTheTokenTheLatestAdmissionTook()
+    {
+        final RateLimiter limiter = new RateLimiter(tracker, 0, 1, 2); // 1 token per second: no refill within 1 ms
+        assertEquals(RateLimiter.ADMITTED, limiter.admit(100, false, KERNEL, 0));
+        limiter.refundAdmission();
+        limiter.refundAdmission(); // once only
+        assertEquals(RateLimiter.ADMITTED, limiter.admit(100, false, KERNEL, 0));
+        assertEquals(RateLimiter.ADMITTED, limiter.admit(100, false, KERNEL, 0));
+        assertEquals(RateLimiter.GLOBAL, limiter.admit(100, false, KERNEL, 0), "two tokens spent, one was given back");
+        limiter.refundAdmission(); // a refused admission took nothing
+        assertEquals(RateLimiter.GLOBAL, limiter.admit(100, false, KERNEL, MS));
+        assertFalse(limiter.chargeRejected(MS));
+    }
+
+    @Test
     void globalBucketStartsFullAndRefillsAtTheRate()
     {
         final RateLimiter limiter = new RateLimiter(tracker, 0, 1000, 3);
