@@ -581,6 +581,55 @@ static void wait_times_out_without_traffic(void)
     observer_close(&o);
 }
 
+
+/* One datagram every 100 us: faster than the wake interval, so wake-ups are deferred. */
+static void send_paced(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t frame[VARTA_FRAME_BYTES];
+    for (int i = 0; i < count; i++) {
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), varta_clock_monotonic_ns(), (uint64_t)i + 1u, 0u,
+                         frame);
+        send_all(fd, frame, sizeof(frame));
+        usleep(100);
+    }
+    close(fd);
+}
+
+/*
+ * A consumer that always sleeps (announced, as ring.h says) with a long timeout must still get every
+ * record: a deferred wake-up is never lost, and a record is never left waiting for the timeout. The
+ * receiver wakes it no more than once per record (in practice far less: it coalesces).
+ */
+static void deferred_wakes_are_never_lost(void)
+{
+    struct observer o;
+    observer_open(&o, "coalesce", 256);
+    const int want = 300;
+    const pid_t child = spawn(send_paced, o.path, want);
+    uint64_t head = 0;
+    int wakes = 0;
+    int timeouts = 0;
+    const uint64_t deadline = varta_clock_monotonic_ns() + 20000000000ull;
+    while (head < (uint64_t)want && varta_clock_monotonic_ns() < deadline) {
+        atomic_store(o.ring.consumer_waiting, 1);
+        atomic_thread_fence(memory_order_seq_cst);
+        if (varta_ring_load_tail_acquire(&o.ring) == head) {
+            const int rc = varta_receiver_wait(o.receiver, 2000000000);
+            wakes += rc == 1;
+            timeouts += rc == 0;
+        }
+        atomic_store(o.ring.consumer_waiting, 0);
+        head = varta_ring_load_tail_acquire(&o.ring);
+        varta_ring_release_head(&o.ring, head);
+    }
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(head == (uint64_t)want, "every record reached the consumer (%llu of %d)", (unsigned long long)head, want);
+    CHECK(timeouts == 0, "no record waited for the consumer's own timeout (%d timeouts)", timeouts);
+    CHECK(wakes <= want, "at most one wake-up per record (%d for %d)", wakes, want);
+    observer_close(&o);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/varta-test-recv-XXXXXX");
@@ -599,6 +648,7 @@ int main(void)
     a_burst_read_late_keeps_each_datagrams_arrival_time();
     drained_through_holds_back_while_datagrams_wait();
     wait_times_out_without_traffic();
+    deferred_wakes_are_never_lost();
     rmdir(dir);
     return check_summary("test_recv");
 }

@@ -37,7 +37,10 @@
  *
  * Sleep/wake (Dekker style, full fences on both sides): the consumer stores consumer_waiting = 1,
  * issues a full fence, re-reads tail and only sleeps on the wake eventfd if tail did not move. The
- * producer stores tail, issues a full fence, and writes the eventfd only if consumer_waiting == 1.
+ * producer stores tail, issues a full fence, and writes the eventfd only if consumer_waiting == 1,
+ * at once or, when it woke the consumer less than VARTA_RECV_WAKE_INTERVAL_NS ago, at most that
+ * interval later (recv.h): a sleeping consumer is woken for every publication, possibly late by up to
+ * the interval, never not at all.
  *
  * Record layout (64 bytes, little-endian host order, every field naturally aligned):
  *
