@@ -159,7 +159,9 @@ public final class ObserverLoop implements Runnable, TrackerListener
         {
             while (!stopRequested)
             {
-                if (0 == iterate())
+                // A batch shorter than the limit emptied the ring as far as it was published: sleep (awaitRecords
+                // returns at once if more came meanwhile) instead of a second iteration that finds nothing.
+                if (iterate() < BATCH_LIMIT)
                 {
                     sleepUntilNextDeadline();
                 }
