@@ -106,7 +106,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         this.clock = clock;
         this.tracker = new Tracker(config.trackerCapacity(), TimeUnit.MILLISECONDS.toNanos(config.thresholdMillis()),
             config.evictionPolicy(), config.evictionScanWindow(), this);
-        final ProcessIdentity identity = new ProcessIdentity();
+        final ProcessIdentity identity = new ProcessIdentity(NativeIdentitySource.INSTANCE);
         this.tracker.setStartTimeProbe(identity.startTimeProbe());
         this.admission = new Admission(config, tracker, identity, events, counters, observerUid, listenerNames,
             new PidMax(clock.nowNanos()));
