@@ -10,11 +10,13 @@
 #
 # Build first: mvn -B -ntp -DskipTests package     Run: bench/idle.sh
 # Environment (defaults): AGENTS=50 DURATION=30 (seconds) WARMUP=10 (seconds) THRESHOLD_MS=5000
+#   OBSERVER=bin/varta-watch (another build's launcher, for a before/after)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENTS="${AGENTS:-50}"
 SECONDS_RUN="${DURATION:-30}"
 THRESHOLD_MS="${THRESHOLD_MS:-5000}"
+OBSERVER="${OBSERVER:-$root/bin/varta-watch}"
 loadgen="$root/java/target/native-build/tools/vlp-loadgen"
 [[ -x "$loadgen" ]] || { echo "idle.sh: build first: mvn -B -ntp -DskipTests package" >&2; exit 1; }
 
@@ -27,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 
 exec_ns="$(date +%s%N)"
-"$root/bin/varta-watch" --socket "$work/idle.sock" --threshold-ms "$THRESHOLD_MS" \
+"$OBSERVER" --socket "$work/idle.sock" --threshold-ms "$THRESHOLD_MS" \
   --export-file "$work/export.tsv" 2>"$work/observer.err" &
 observer_pid=$!
 for _ in $(seq 300); do [[ -S "$work/idle.sock" ]] && break; sleep 0.1; done
