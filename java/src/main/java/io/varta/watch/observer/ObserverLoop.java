@@ -38,6 +38,15 @@ public final class ObserverLoop implements Runnable, TrackerListener
      * it had not (a starved receiver): a held verdict is re-examined at least this often.
      */
     static final long HELD_VERDICT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The earliest re-examination of a held verdict. A receiver that keeps up is only behind by its queue's latency
+     * plus the watermark's 50 µs clock tolerance (a flood keeps every socket busy, so the watermark comes from the
+     * kernel stamps it has read): the verdict is held until the receiver has read what arrived up to the deadline,
+     * which it does after about (deadline − watermark) more. The loop asks again then, between this and
+     * {@link #HELD_VERDICT_RETRY_NANOS}, instead of waiting for the next record wake-up (at most one per
+     * millisecond, native/include/varta/recv.h).
+     */
+    static final long HELD_VERDICT_MIN_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final Ring ring;
     private final LongPredicate awaitRecords;
@@ -65,6 +74,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private long monotonicToObserver;
     /** A stall deadline is due but the receiver has not yet read everything queued before it. */
     private boolean verdictHeld;
+    /** When {@link #verdictHeld}: how far the receiver's watermark was short of the due deadline, observer ns. */
+    private long heldShortfallNanos;
 
     /**
      * Any thread may construct; {@link #run()} then belongs to one observer thread.
@@ -229,6 +240,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         }
         final long horizon = Math.min(now, drainedThroughMonotonic + monotonicToObserver);
         verdictHeld = horizon < due;
+        heldShortfallNanos = due - horizon;
         return horizon;
     }
 
@@ -249,7 +261,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private void sleepUntilNextDeadline()
     {
         final long deadline = Math.min(tracker.nextDeadlineNanos(), sinkWakeNanos);
-        final long timeout = verdictHeld ? HELD_VERDICT_RETRY_NANOS
+        final long timeout = verdictHeld
+            ? Math.max(HELD_VERDICT_MIN_RETRY_NANOS, Math.min(HELD_VERDICT_RETRY_NANOS, heldShortfallNanos))
             : Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)
