@@ -40,10 +40,10 @@ rss() { awk '/^VmRSS|^RssAnon|^RssFile/ { printf "%s%d ", $1, $2 / 1024 }' "/pro
 observers=("$OBSERVER")
 [[ -z "$COMPARE" ]] || observers+=("$COMPARE")
 echo "memory: RSS in MiB; load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -n 1)"
-# Idle with every default (--tracker-capacity 256), no traffic.
+# Idle with every default (--tracker-capacity 256; --threshold-ms is required), no traffic.
 for obs in "${observers[@]}"; do
   rm -f "$work"/*
-  "$obs" --socket "$work/s.sock" 2>"$work/err" &
+  "$obs" --socket "$work/s.sock" --threshold-ms 2000 2>"$work/err" &
   observer_pid=$!
   for _ in $(seq 600); do [[ -S "$work/s.sock" ]] && break; sleep 0.05; done
   sleep "$IDLE_S"

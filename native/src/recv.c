@@ -2,32 +2,23 @@
  * recv.c - the receiver thread (see recv.h): one transport-agnostic batch loop from N sockets into
  * the one ring.
  *
- *   epoll_wait(ingress sockets, stop; until a deferred wake-up is due) -> round robin over the
- *     ready sockets, one batch each:
+ *   epoll_wait(ingress sockets, stop) -> round robin over the ready sockets, one batch each:
  *     recvmmsg(min(free slots, 64)) -> per datagram: common fields, arrival time, the ingress's
  *     classify() -> one record -> datagrams_read, store-release tail -> full fence -> wake the
- *     consumer if it said it sleeps (at once, or deferred: see "Wake-ups" below)
+ *     consumer if it said it sleeps until the next record, or if it batches and the ring is now
+ *     at least half full (ring.h, consumer_waiting)
  *   until every ready socket came back short (drained).
  *
  * A full ring stops the reading (the kernel queues push back on senders); nothing already read is
  * ever dropped. What a transport does with a datagram lives behind struct varta_ingress; nothing
  * here knows about credentials, addresses or keys.
  *
- * Wake-ups (VARTA_RECV_WAKE_INTERVAL_NS in recv.h). Waking the consumer costs both threads a few
- * microseconds (an eventfd write, a cross-CPU wake-up, a ppoll return and a loop iteration on the
- * other side); at a few thousand batches a second that hand-off cost more CPU than the consumer's
- * work on the records. So the receiver wakes a consumer that announced its sleep at most once per
- * VARTA_RECV_WAKE_INTERVAL_NS: a publication at least that long after the previous wake-up wakes it
- * at once (sparse traffic sees no delay at all); an earlier one defers the wake-up to the previous
- * one + the interval, and the receiver bounds its own epoll wait by that time, so the deferred
- * wake-up happens even if nothing else arrives. A publication that leaves the ring half full or
- * more wakes at once whatever the interval says. A record therefore waits at most the interval
- * before the consumer is woken for it. Stall verdicts do not depend on this: the consumer sleeps
- * until its next stall deadline on its own timer, records carry their arrival times, and before a
- * verdict it asks for the drained-through watermark and drains everything published (below), so a
- * deferred wake-up changes when a record is handled, never what is decided about it. A deferred
- * wake-up that falls due after the consumer already woke by itself and emptied the ring is dropped
- * (nothing waits for it).
+ * Wake-ups. A consumer that sleeps until the next record (CONSUMER_SLEEPING) is woken by every
+ * publication, as it asked. While records flow, the consumer batches instead (CONSUMER_BATCHING):
+ * it sleeps on its own timer for at most a millisecond (io.varta.watch.ingress.Receiver owns that
+ * policy) and the receiver wakes it early only when a publication leaves the ring half full, so the
+ * ring never fills for want of a wake-up. The receiver keeps no timer and no deferred state: a
+ * batching consumer costs it nothing at all.
  *
  * Receive time (record recv_ns). Every ingress socket has SO_TIMESTAMPNS on since before its bind,
  * so the kernel stamps each datagram with CLOCK_REALTIME when it queues it. A receiver that was not
@@ -140,9 +131,6 @@ struct varta_receiver {
     pthread_t thread;
     atomic_int stopping;
     uint64_t final_drain_deadline_ns; /* receiver thread only: set when it starts the final drain */
-    uint64_t last_wake_ns;            /* receiver thread only: when it last woke the consumer */
-    uint64_t wake_due_ns;             /* receiver thread only: a deferred wake-up's time, 0 if none */
-    int pwait2_missing;               /* receiver thread only: epoll_pwait2 is ENOSYS on this kernel */
     struct varta_step_detector steps; /* receiver thread only */
     struct ingress_slot slots[VARTA_RECV_MAX_INGRESS];
     struct mmsghdr messages[VARTA_RECV_BATCH];
@@ -172,83 +160,22 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
-static void wake_consumer(struct varta_receiver *r, uint64_t now)
-{
-    const uint64_t one = 1;
-    ssize_t ignored = write(r->wake_fd, &one, sizeof(one));
-    (void)ignored; /* EAGAIN means the counter is already non-zero: the consumer will wake */
-    r->last_wake_ns = now;
-    r->wake_due_ns = 0;
-}
-
 /*
- * Publishes records below tail. Wakes the consumer only if it announced that it sleeps: at once if
- * its last wake-up is at least the wake interval ago or the ring is at least half full, else at the
- * last wake-up + the interval (wake_due_ns; fire_due_wake does it).
+ * Publishes records below tail and wakes the consumer if it sleeps until the next record, or if it
+ * batches and the ring is now at least half full (ring.h).
  */
-static void publish(struct varta_receiver *r, uint64_t tail)
+static void publish(const struct varta_receiver *r, uint64_t tail)
 {
     varta_ring_publish_tail(&r->ring, tail);
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(r->ring.consumer_waiting, memory_order_relaxed) != 1) {
-        return; /* awake: it re-reads tail before it sleeps (ring.h) */
+    const int32_t waiting = atomic_load_explicit(r->ring.consumer_waiting, memory_order_relaxed);
+    if (waiting == VARTA_RING_CONSUMER_SLEEPING
+        || (waiting == VARTA_RING_CONSUMER_BATCHING
+            && tail - varta_ring_load_head_acquire(&r->ring) >= r->ring.capacity / 2)) {
+        const uint64_t one = 1;
+        ssize_t ignored = write(r->wake_fd, &one, sizeof(one));
+        (void)ignored; /* EAGAIN means the counter is already non-zero: the consumer will wake */
     }
-    const uint64_t now = varta_clock_monotonic_ns();
-    const uint64_t queued = tail - varta_ring_load_head_acquire(&r->ring);
-    if (now - r->last_wake_ns >= VARTA_RECV_WAKE_INTERVAL_NS || queued >= r->ring.capacity / 2) {
-        wake_consumer(r, now);
-    } else if (r->wake_due_ns == 0) {
-        r->wake_due_ns = r->last_wake_ns + VARTA_RECV_WAKE_INTERVAL_NS;
-    }
-}
-
-/*
- * A deferred wake-up whose time has come: wakes the consumer if it still sleeps with records
- * waiting. If it woke by itself meanwhile (its own timeout, a kick) it either drained the records
- * or will see them when it re-reads tail before its next sleep; if it sleeps again on an empty ring,
- * nothing waits. The fence orders our reads after the publications, as in publish().
- */
-static void fire_due_wake(struct varta_receiver *r, uint64_t now)
-{
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(r->ring.consumer_waiting, memory_order_relaxed) == 1
-        && varta_ring_load_tail_relaxed(&r->ring) != varta_ring_load_head_acquire(&r->ring)) {
-        wake_consumer(r, now);
-    } else {
-        r->wake_due_ns = 0;
-    }
-}
-
-/* epoll_wait until an event, or until timeout_ns passed (UINT64_MAX: no timeout). */
-static int wait_events(struct varta_receiver *r, struct epoll_event *events, int max, uint64_t timeout_ns)
-{
-    if (timeout_ns == UINT64_MAX) {
-        return epoll_wait(r->epoll_fd, events, max, -1);
-    }
-    if (!r->pwait2_missing) {
-        const struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000u),
-                                     .tv_nsec = (long)(timeout_ns % 1000000000u) };
-        const int n = epoll_pwait2(r->epoll_fd, events, max, &ts, NULL);
-        if (n >= 0 || errno != ENOSYS) {
-            return n;
-        }
-        r->pwait2_missing = 1; /* Linux < 5.11: millisecond timeouts, rounded up */
-    }
-    return epoll_wait(r->epoll_fd, events, max, (int)((timeout_ns + 999999u) / 1000000u));
-}
-
-/* How long the receiver may wait for events: until a deferred wake-up is due (firing it if it is). */
-static uint64_t wait_budget(struct varta_receiver *r)
-{
-    if (r->wake_due_ns == 0) {
-        return UINT64_MAX;
-    }
-    const uint64_t now = varta_clock_monotonic_ns();
-    if (now >= r->wake_due_ns) {
-        fire_due_wake(r, now);
-        return UINT64_MAX;
-    }
-    return r->wake_due_ns - now;
 }
 
 /* sequence odd: a batch of this socket is in flight. seq_cst so the kernel's dequeue cannot come before it. */
@@ -467,7 +394,7 @@ static void *receiver_main(void *arg)
     struct epoll_event events[VARTA_RECV_MAX_INGRESS + 1];
     uint8_t ready[VARTA_RECV_MAX_INGRESS];
     while (!atomic_load_explicit(&r->stopping, memory_order_acquire)) {
-        const int n = wait_events(r, events, (int)r->count + 1, wait_budget(r));
+        const int n = epoll_wait(r->epoll_fd, events, (int)r->count + 1, -1);
         if (n < 0) {
             if (errno != EINTR) {
                 sleep_ns(IO_ERROR_BACKOFF_NS);

@@ -583,8 +583,8 @@ static void wait_times_out_without_traffic(void)
 }
 
 
-/* One datagram every 100 us: faster than the wake interval, so wake-ups are deferred. */
-static void send_paced(const char *path, int count)
+/* One datagram at a time, blocking: a full socket queue makes it wait. */
+static void send_one_by_one(const char *path, int count)
 {
     const int fd = connect_to(path);
     uint8_t frame[VARTA_FRAME_BYTES];
@@ -592,45 +592,48 @@ static void send_paced(const char *path, int count)
         varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), varta_clock_monotonic_ns(), (uint64_t)i + 1u, 0u,
                          frame);
         send_all(fd, frame, sizeof(frame));
-        usleep(100);
     }
     close(fd);
 }
 
+/* Waits up to 2 s for `records` records in the ring (the consumer takes none meanwhile). */
+static uint64_t await_records(struct observer *o, uint64_t records)
+{
+    const uint64_t deadline = varta_clock_monotonic_ns() + 2000000000ull;
+    uint64_t queued = 0;
+    while ((queued = varta_ring_load_tail_acquire(&o->ring) - atomic_load(o->ring.head)) < records
+           && varta_clock_monotonic_ns() < deadline) {
+        usleep(1000);
+    }
+    return queued;
+}
+
 /*
- * A consumer that always sleeps (announced, as ring.h says) with a long timeout must still get every
- * record: a deferred wake-up is never lost, and a record is never left waiting for the timeout. The
- * receiver wakes it no more than once per record (in practice far less: it coalesces).
+ * A batching consumer (ring.h, CONSUMER_BATCHING) sleeps on its own timer: records below half the ring
+ * do not wake it, the publication that reaches half the ring does. A sleeping one
+ * (CONSUMER_SLEEPING) is woken by the next record.
  */
-static void deferred_wakes_are_never_lost(void)
+static void a_batching_consumer_is_woken_only_by_a_half_full_ring(void)
 {
     struct observer o;
-    observer_open(&o, "coalesce", 256);
-    const int want = 300;
-    const pid_t child = spawn(send_paced, o.path, want);
-    uint64_t head = 0;
-    int wakes = 0;
-    int timeouts = 0;
-    const uint64_t deadline = varta_clock_monotonic_ns() + 20000000000ull;
-    while (head < (uint64_t)want && varta_clock_monotonic_ns() < deadline) {
-        atomic_store(o.ring.consumer_waiting, 1);
-        atomic_thread_fence(memory_order_seq_cst);
-        if (varta_ring_load_tail_acquire(&o.ring) == head) {
-            const int rc = varta_receiver_wait(o.receiver, 2000000000);
-            wakes += rc == 1;
-            timeouts += rc == 0;
-        }
-        atomic_store(o.ring.consumer_waiting, 0);
-        head = varta_ring_load_tail_acquire(&o.ring);
-        varta_ring_release_head(&o.ring, head);
-    }
-    if (head < (uint64_t)want) {
-        kill(child, SIGKILL); /* it may be blocked on a full socket queue */
-    }
+    observer_open(&o, "batching", 64);
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_BATCHING);
+    atomic_thread_fence(memory_order_seq_cst);
+    pid_t child = spawn(send_one_by_one, o.path, 31);
     CHECK(reap(child) == 0, "sender exited cleanly");
-    CHECK(head == (uint64_t)want, "every record reached the consumer (%llu of %d)", (unsigned long long)head, want);
-    CHECK(timeouts == 0, "no record waited for the consumer's own timeout (%d timeouts)", timeouts);
-    CHECK(wakes <= want, "at most one wake-up per record (%d for %d)", wakes, want);
+    CHECK(await_records(&o, 31) == 31, "31 records published");
+    CHECK(varta_receiver_wait(o.receiver, 50000000) == 0, "31 of 64 records: no wake-up for a batching consumer");
+    child = spawn(send_one_by_one, o.path, 1);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(varta_receiver_wait(o.receiver, 2000000000) == 1, "the 32nd record (half the ring) wakes it");
+
+    varta_ring_release_head(&o.ring, varta_ring_load_tail_acquire(&o.ring));
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_SLEEPING);
+    atomic_thread_fence(memory_order_seq_cst);
+    child = spawn(send_one_by_one, o.path, 1);
+    CHECK(varta_receiver_wait(o.receiver, 2000000000) == 1, "a sleeping consumer is woken by one record");
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_AWAKE);
     observer_close(&o);
 }
 
@@ -670,7 +673,7 @@ int main(void)
     RUN(a_burst_read_late_keeps_each_datagrams_arrival_time);
     RUN(drained_through_holds_back_while_datagrams_wait);
     RUN(wait_times_out_without_traffic);
-    RUN(deferred_wakes_are_never_lost);
+    RUN(a_batching_consumer_is_woken_only_by_a_half_full_ring);
     rmdir(dir);
     return check_summary("test_recv");
 }

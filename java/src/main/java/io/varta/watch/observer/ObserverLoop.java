@@ -43,8 +43,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
      * plus the watermark's 50 µs clock tolerance (a flood keeps every socket busy, so the watermark comes from the
      * kernel stamps it has read): the verdict is held until the receiver has read what arrived up to the deadline,
      * which it does after about (deadline − watermark) more. The loop asks again then, between this and
-     * {@link #HELD_VERDICT_RETRY_NANOS}, instead of waiting for the next record wake-up (at most one per
-     * millisecond, native/include/varta/recv.h).
+     * {@link #HELD_VERDICT_RETRY_NANOS}, instead of waiting for the next batch of records (at most one wake-up per
+     * millisecond while they flow, {@link Receiver#awaitRecords}).
      */
     static final long HELD_VERDICT_MIN_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
