@@ -27,6 +27,11 @@
 #                     10 = the default limit (5/s, burst 10: excess connections closed unanswered)
 #   RUN_TIMEOUT=60    seconds any single run may take
 #   TOOLS_DIR=java/target/native-build/tools   OBSERVER=bin/varta-watch
+#   COMPARE=          a second observer launcher (e.g. an older build's bin/varta-watch) run as row (c0),
+#                     interleaved with (c), for before/after figures from the same run
+#   JUNIX=0           1 adds (e): bench's JunixsocketReceiver, a straightforward JVM receiver on junixsocket
+#                     (one receive per datagram, the same Java VLP decode and a per-pid HashMap; no
+#                     credentials: junixsocket cannot receive them on datagrams), with the launcher's JVM flags
 #
 # The observer's count comes from the line it prints to stderr on SIGTERM:
 #   varta-watch: ingest: datagrams=N first_recv_ns=A last_recv_ns=B   (CLOCK_MONOTONIC ns)
@@ -46,6 +51,9 @@ PROM_BURST="${PROM_BURST:-0}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
 TOOLS_DIR="${TOOLS_DIR:-$root/java/target/native-build/tools}"
 OBSERVER="${OBSERVER:-$root/bin/varta-watch}"
+COMPARE="${COMPARE:-}"
+JUNIX="${JUNIX:-0}"
+BENCH_JAR="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 
 die() {
   echo "ingest.sh: $*" >&2
@@ -68,6 +76,8 @@ done
 if [[ "$SKIP_OBSERVER" != 1 && ! -x "$OBSERVER" ]]; then
   die "$OBSERVER not found (or set SKIP_OBSERVER=1)"
 fi
+[[ -z "$COMPARE" || -x "$COMPARE" ]] || die "COMPARE=$COMPARE is not an executable launcher"
+[[ "$JUNIX" != 1 || -f "$BENCH_JAR" ]] || die "$BENCH_JAR not found; build with: mvn -B -ntp -DskipTests package"
 
 total=$((SENDERS * FRAMES))
 work="$(mktemp -d "${TMPDIR:-/tmp}/varta-ingest.XXXXXX")"
@@ -156,8 +166,13 @@ run_loadgen() {
 run_drain() {
   local mode="$1" pid line frames
   rm -f "$sock" "$work"/drain.* "$work"/loadgen.*
-  "$drain" --socket "$sock" --expect "$total" --mode "$mode" --passcred 1 \
-    --timeout-ms $((RUN_TIMEOUT * 1000)) >"$work/drain.out" 2>"$work/drain.err" &
+  if [[ "$mode" == junix ]]; then
+    java -Xss512k -XX:+UseSerialGC -XX:-UsePerfData -cp "$BENCH_JAR" io.varta.watch.bench.JunixsocketReceiver \
+      --socket "$sock" --expect "$total" --timeout-ms $((RUN_TIMEOUT * 1000)) >"$work/drain.out" 2>"$work/drain.err" &
+  else
+    "$drain" --socket "$sock" --expect "$total" --mode "$mode" --passcred 1 \
+      --timeout-ms $((RUN_TIMEOUT * 1000)) >"$work/drain.out" 2>"$work/drain.err" &
+  fi
   pid=$!
   started+=("$pid")
   wait_until 10 drain_ready || { show_logs "$work/drain.err"; die "raw-drain ($mode) did not get ready"; }
@@ -193,14 +208,14 @@ scrape_loop() {
 # serves /metrics and that many scrape loops run during the load (SCRAPES = requests served, from the
 # observer's own varta_observer_serve_pending_seconds_count).
 run_observer() {
-  local scrapers="${1:-0}" opid line n first last ticks0 ticks1 addr i
+  local scrapers="${1:-0}" launcher="${2:-$OBSERVER}" opid line n first last ticks0 ticks1 addr i
   local prom=() loops=()
   rm -f "$sock" "$work"/observer.* "$work"/loadgen.*
   if ((scrapers > 0)); then
     (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/prom.token")
     prom=(--prom-addr 127.0.0.1:0 --prom-token-file "$work/prom.token" --prom-rate-limit-burst "$PROM_BURST")
   fi
-  "$OBSERVER" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
+  "$launcher" --socket "$sock" --threshold-ms 1000 --max-beat-rate 0 --global-beat-rate 0 \
     --tracker-capacity 1024 "${prom[@]}" >"$work/observer.out" 2>"$work/observer.err" &
   opid=$!
   started+=("$opid")
@@ -253,6 +268,9 @@ run_observer() {
   CPU="$(awk -v n="$n" -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", t * 1e9 / hz / n }')"
 }
 
+# range N...: "min-max"
+range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }'; }
+
 median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
     END { if (NR % 2) printf "%.0f", v[(NR + 1) / 2]; else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -268,16 +286,20 @@ echo "ingest: UDS, 32-byte VLP frames, SO_PASSCRED on; $SENDERS senders ($pacing
 ((SCRAPERS == 0)) || echo "(d): $SCRAPERS scrapers, $( ((SCRAPE_RATE == 0)) && echo 'back to back' || echo "$SCRAPE_RATE requests/s each"), --prom-rate-limit-burst $PROM_BURST"
 echo "machine: nproc=$(nproc), cpu='$cpu_model', kernel $(uname -r)," \
   "net.unix.max_dgram_qlen=$(cat /proc/sys/net/unix/max_dgram_qlen 2>/dev/null || echo '?')," \
-  "senders and receiver share the machine"
+  "senders and receiver share the machine; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 receivers=(recvmmsg recvmsg)
 [[ "$SKIP_OBSERVER" == 1 ]] || receivers+=(observer)
+[[ "$SKIP_OBSERVER" == 1 || -z "$COMPARE" ]] || receivers+=(compare)
 [[ "$SKIP_OBSERVER" == 1 ]] || ((SCRAPERS == 0)) || receivers+=(scraped)
+[[ "$JUNIX" != 1 ]] || receivers+=(junix)
 declare -A title=(
   [recvmmsg]="(a) raw-drain recvmmsg, count only"
   [recvmsg]="(b) raw-drain recvmsg + decode each"
   [observer]="(c) varta-watch observer"
+  [compare]="(c0) observer, COMPARE build"
   [scraped]="(d) observer + $SCRAPERS scrapers on /metrics"
+  [junix]="(e) junixsocket JVM receiver"
 )
 declare -A rates=() cpus=()
 for ((run = 1; run <= REPEATS; run++)); do
@@ -285,6 +307,7 @@ for ((run = 1; run <= REPEATS; run++)); do
   for receiver in "${receivers[@]}"; do
     case "$receiver" in
       observer) run_observer ;;
+      compare) run_observer 0 "$COMPARE" ;;
       scraped) run_observer "$SCRAPERS" ;;
       *) run_drain "$receiver" ;;
     esac
@@ -298,15 +321,33 @@ for ((run = 1; run <= REPEATS; run++)); do
 done
 
 # Receiver CPU ns/frame: that receiver's own CPU time / frames (senders excluded).
-printf '%-38s %15s %14s  %s\n' "receiver" "median frames/s" "CPU ns/frame" "runs frames/s (all $total/$total accounted)"
-declare -A median_rate=()
+printf '%-38s %15s %15s %14s %13s  %s\n' "receiver" "median frames/s" "range" "CPU ns/frame" "range" \
+  "runs frames/s (all $total/$total accounted) | CPU ns/frame"
+declare -A median_rate=() median_cpu=()
 for receiver in "${receivers[@]}"; do
   # shellcheck disable=SC2086 # the run lists are space-separated numbers
   median_rate[$receiver]="$(median ${rates[$receiver]})"
   # shellcheck disable=SC2086
-  printf '%-38s %15s %14s  %s\n' "${title[$receiver]}" "${median_rate[$receiver]}" "$(median ${cpus[$receiver]})" \
-    "${rates[$receiver]% }"
+  median_cpu[$receiver]="$(median ${cpus[$receiver]})"
+  # shellcheck disable=SC2086
+  printf '%-38s %15s %15s %14s %13s  %s | %s\n' "${title[$receiver]}" "${median_rate[$receiver]}" \
+    "$(range ${rates[$receiver]})" "${median_cpu[$receiver]}" "$(range ${cpus[$receiver]})" "${rates[$receiver]% }" \
+    "${cpus[$receiver]% }"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# ratio ROW: ROW's median rate and median CPU/frame against (a)'s
+ratio() {
+  echo "$1 vs (a) raw recvmmsg: $(percent "${median_rate[$2]}" "${median_rate[recvmmsg]}") % of its frames/s," \
+    "$(awk -v x="${median_cpu[$2]}" -v y="${median_cpu[recvmmsg]}" 'BEGIN { printf "%.2f", x / y }') x its CPU per frame"
+}
+[[ "$SKIP_OBSERVER" == 1 ]] || ratio "(c) observer" observer
+[[ "$SKIP_OBSERVER" == 1 || -z "$COMPARE" ]] || ratio "(c0) COMPARE observer" compare
+[[ "$JUNIX" != 1 ]] || ratio "(e) junixsocket receiver" junix
+if [[ "$SKIP_OBSERVER" != 1 && "$JUNIX" == 1 ]]; then
+  echo "(c) observer vs (e) junixsocket: $(awk -v c="${median_rate[observer]}" -v e="${median_rate[junix]}" \
+    'BEGIN { printf "%.2f", c / e }') x its frames/s at $(awk -v c="${median_cpu[observer]}" -v e="${median_cpu[junix]}" \
+    'BEGIN { printf "%.2f", c / e }') x its CPU per frame"
+fi
 echo "(b) recvmsg as % of (a) raw recvmmsg: $(percent "${median_rate[recvmsg]}" "${median_rate[recvmmsg]}") %"
 if [[ "$SKIP_OBSERVER" != 1 ]]; then
   echo "(c) observer as % of (a) raw recvmmsg: $(percent "${median_rate[observer]}" "${median_rate[recvmmsg]}") %"

@@ -28,6 +28,7 @@ struct varta_jni_table varta_jni_supervision_natives(void);
 struct varta_jni_table varta_jni_process_natives(void);
 struct varta_jni_table varta_jni_udp_natives(void);
 struct varta_jni_table varta_jni_secure_udp_natives(void);
+struct varta_jni_table varta_jni_proc_natives(void);
 
 #define VARTA_JNI_TABLE(cls, array) \
     ((struct varta_jni_table){ (cls), (array), (jint)(sizeof(array) / sizeof((array)[0])) })

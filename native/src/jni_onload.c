@@ -38,6 +38,7 @@ jint JNI_OnLoad(JavaVM *vm, void *reserved)
         varta_jni_process_natives(),
         varta_jni_udp_natives(),
         varta_jni_secure_udp_natives(),
+        varta_jni_proc_natives(),
     };
     const size_t count = sizeof(tables) / sizeof(tables[0]);
     for (size_t i = 0; i < count; i++) {

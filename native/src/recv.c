@@ -5,12 +5,20 @@
  *   epoll_wait(ingress sockets, stop) -> round robin over the ready sockets, one batch each:
  *     recvmmsg(min(free slots, 64)) -> per datagram: common fields, arrival time, the ingress's
  *     classify() -> one record -> datagrams_read, store-release tail -> full fence -> wake the
- *     consumer if it said it sleeps
+ *     consumer if it said it sleeps until the next record, or if it batches and the ring is now
+ *     at least half full (ring.h, consumer_waiting)
  *   until every ready socket came back short (drained).
  *
  * A full ring stops the reading (the kernel queues push back on senders); nothing already read is
  * ever dropped. What a transport does with a datagram lives behind struct varta_ingress; nothing
  * here knows about credentials, addresses or keys.
+ *
+ * Wake-ups. A consumer that sleeps until the next record (CONSUMER_SLEEPING) is woken by every
+ * publication, as it asked. While records flow, the consumer batches instead (CONSUMER_BATCHING):
+ * it sleeps on its own timer for at most a millisecond (io.varta.watch.ingress.Receiver owns that
+ * policy) and the receiver wakes it early only when a publication leaves the ring half full, so the
+ * ring never fills for want of a wake-up. The receiver keeps no timer and no deferred state: a
+ * batching consumer costs it nothing at all.
  *
  * Receive time (record recv_ns). Every ingress socket has SO_TIMESTAMPNS on since before its bind,
  * so the kernel stamps each datagram with CLOCK_REALTIME when it queues it. A receiver that was not
@@ -152,12 +160,18 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
-/* Publishes records below tail; wakes the consumer only if it announced that it sleeps. */
+/*
+ * Publishes records below tail and wakes the consumer if it sleeps until the next record, or if it
+ * batches and the ring is now at least half full (ring.h).
+ */
 static void publish(const struct varta_receiver *r, uint64_t tail)
 {
     varta_ring_publish_tail(&r->ring, tail);
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(r->ring.consumer_waiting, memory_order_relaxed) == 1) {
+    const int32_t waiting = atomic_load_explicit(r->ring.consumer_waiting, memory_order_relaxed);
+    if (waiting == VARTA_RING_CONSUMER_SLEEPING
+        || (waiting == VARTA_RING_CONSUMER_BATCHING
+            && tail - varta_ring_load_head_acquire(&r->ring) >= r->ring.capacity / 2)) {
         const uint64_t one = 1;
         ssize_t ignored = write(r->wake_fd, &one, sizeof(one));
         (void)ignored; /* EAGAIN means the counter is already non-zero: the consumer will wake */

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -581,24 +582,98 @@ static void wait_times_out_without_traffic(void)
     observer_close(&o);
 }
 
+
+/* One datagram at a time, blocking: a full socket queue makes it wait. */
+static void send_one_by_one(const char *path, int count)
+{
+    const int fd = connect_to(path);
+    uint8_t frame[VARTA_FRAME_BYTES];
+    for (int i = 0; i < count; i++) {
+        varta_vlp_encode(VARTA_STATUS_OK, (uint32_t)getpid(), varta_clock_monotonic_ns(), (uint64_t)i + 1u, 0u,
+                         frame);
+        send_all(fd, frame, sizeof(frame));
+    }
+    close(fd);
+}
+
+/* Waits up to 2 s for `records` records in the ring (the consumer takes none meanwhile). */
+static uint64_t await_records(struct observer *o, uint64_t records)
+{
+    const uint64_t deadline = varta_clock_monotonic_ns() + 2000000000ull;
+    uint64_t queued = 0;
+    while ((queued = varta_ring_load_tail_acquire(&o->ring) - atomic_load(o->ring.head)) < records
+           && varta_clock_monotonic_ns() < deadline) {
+        usleep(1000);
+    }
+    return queued;
+}
+
+/*
+ * A batching consumer (ring.h, CONSUMER_BATCHING) sleeps on its own timer: records below half the ring
+ * do not wake it, the publication that reaches half the ring does. A sleeping one
+ * (CONSUMER_SLEEPING) is woken by the next record.
+ */
+static void a_batching_consumer_is_woken_only_by_a_half_full_ring(void)
+{
+    struct observer o;
+    observer_open(&o, "batching", 64);
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_BATCHING);
+    atomic_thread_fence(memory_order_seq_cst);
+    pid_t child = spawn(send_one_by_one, o.path, 31);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(await_records(&o, 31) == 31, "31 records published");
+    CHECK(varta_receiver_wait(o.receiver, 50000000) == 0, "31 of 64 records: no wake-up for a batching consumer");
+    child = spawn(send_one_by_one, o.path, 1);
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    CHECK(varta_receiver_wait(o.receiver, 2000000000) == 1, "the 32nd record (half the ring) wakes it");
+
+    varta_ring_release_head(&o.ring, varta_ring_load_tail_acquire(&o.ring));
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_SLEEPING);
+    atomic_thread_fence(memory_order_seq_cst);
+    child = spawn(send_one_by_one, o.path, 1);
+    CHECK(varta_receiver_wait(o.receiver, 2000000000) == 1, "a sleeping consumer is woken by one record");
+    CHECK(reap(child) == 0, "sender exited cleanly");
+    atomic_store(o.ring.consumer_waiting, VARTA_RING_CONSUMER_AWAKE);
+    observer_close(&o);
+}
+
+/* The test running now: a hang (CTest's 120 s timeout kills a test silently) names it instead. */
+static const char *volatile current_test = "setup";
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    const char *name = current_test;
+    ssize_t ignored = write(STDERR_FILENO, "test_recv: hung in ", 19);
+    ignored = write(STDERR_FILENO, name, strlen(name));
+    ignored = write(STDERR_FILENO, "\n", 1);
+    (void)ignored;
+    _exit(3);
+}
+
+#define RUN(test) (current_test = #test, test())
+
 int main(void)
 {
+    signal(SIGALRM, on_alarm);
+    alarm(90);
     snprintf(dir, sizeof(dir), "/tmp/varta-test-recv-XXXXXX");
     if (mkdtemp(dir) == NULL || chmod(dir, 0711) != 0) {
         perror("mkdtemp");
         return 2;
     }
-    beats_arrive_with_sender_pid();
-    wrong_lengths_are_rejected_not_truncated();
-    corrupt_frames_are_decode_errors();
-    passed_descriptors_are_closed();
-    truncated_control_data_is_ctrunc_and_leaks_nothing();
-    foreign_uid_is_a_uid_mismatch();
-    full_ring_pushes_back_without_loss();
-    two_sockets_feed_one_ring_with_their_listener_index();
-    a_burst_read_late_keeps_each_datagrams_arrival_time();
-    drained_through_holds_back_while_datagrams_wait();
-    wait_times_out_without_traffic();
+    RUN(beats_arrive_with_sender_pid);
+    RUN(wrong_lengths_are_rejected_not_truncated);
+    RUN(corrupt_frames_are_decode_errors);
+    RUN(passed_descriptors_are_closed);
+    RUN(truncated_control_data_is_ctrunc_and_leaks_nothing);
+    RUN(foreign_uid_is_a_uid_mismatch);
+    RUN(full_ring_pushes_back_without_loss);
+    RUN(two_sockets_feed_one_ring_with_their_listener_index);
+    RUN(a_burst_read_late_keeps_each_datagrams_arrival_time);
+    RUN(drained_through_holds_back_while_datagrams_wait);
+    RUN(wait_times_out_without_traffic);
+    RUN(a_batching_consumer_is_woken_only_by_a_half_full_ring);
     rmdir(dir);
     return check_summary("test_recv");
 }

@@ -1,7 +1,8 @@
 /*
  * recv.h - the native receiver thread: epoll over N ingress sockets (ingress.h), recvmmsg in
  * batches, one ring record per datagram (ring.h), wake-ups of a sleeping consumer through an
- * eventfd, and the "drained through" watermark the consumer asks for before a stall verdict.
+ * eventfd (none for a consumer that batches, until the ring is half full), and the "drained
+ * through" watermark the consumer asks for before a stall verdict.
  *
  * Threads: varta_receiver_start/stop from any one controlling thread; varta_receiver_wait and
  * varta_receiver_drained_through from the consumer; varta_receiver_kick and
@@ -42,7 +43,9 @@ void varta_receiver_stop(struct varta_receiver *receiver);
 /**
  * Consumer: sleeps until the producer signals new records or timeout_ns passes (negative: no
  * timeout), then clears the signal. Returns 1 when woken, 0 on timeout, -errno on error.
- * EINTR counts as a wake-up (returns 1).
+ * EINTR counts as a wake-up (returns 1). The producer signals a consumer whose consumer_waiting is
+ * CONSUMER_SLEEPING at every publication, one that is CONSUMER_BATCHING only when a publication
+ * leaves the ring half full (ring.h).
  */
 int varta_receiver_wait(struct varta_receiver *receiver, int64_t timeout_ns);
 

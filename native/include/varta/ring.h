@@ -14,7 +14,7 @@
  *   +--------------------------------------------+  VARTA_RING_TRAILER_OFFSET(capacity)
  *   | tail      (u64, producer position)  128 B  |  written by C (release), read by Java (acquire)
  *   | head      (u64, consumer position)  128 B  |  written by Java (release), read by C (acquire)
- *   | consumer_waiting (i32)               128 B  |  Java sets 1 before sleeping, 0 after; C reads
+ *   | consumer_waiting (i32)               128 B  |  Java sets 1 or 2 before sleeping, 0 after; C reads
  *   | full_stalls (u64)                    128 B  |  times the producer found the ring full (C writes)
  *   | datagrams_read (u64)                 128 B  |  datagrams the receiver read (C writes, release)
  *   +--------------------------------------------+
@@ -35,9 +35,13 @@
  * drained everything up to a tail it acquired sees datagrams_read >= the records it got; once the
  * receiver has stopped, datagrams_read == the non-IO_ERROR records published.
  *
- * Sleep/wake (Dekker style, full fences on both sides): the consumer stores consumer_waiting = 1,
- * issues a full fence, re-reads tail and only sleeps on the wake eventfd if tail did not move. The
- * producer stores tail, issues a full fence, and writes the eventfd only if consumer_waiting == 1.
+ * Sleep/wake (Dekker style, full fences on both sides): the consumer stores consumer_waiting =
+ * CONSUMER_SLEEPING, issues a full fence, re-reads tail and only sleeps on the wake eventfd if tail
+ * did not move. The producer stores tail, issues a full fence, and writes the eventfd if
+ * consumer_waiting == CONSUMER_SLEEPING. A consumer that collects records on purpose (while they
+ * flow) stores CONSUMER_BATCHING instead and sleeps on its own short timer whatever tail says; the
+ * producer then writes the eventfd only when a publication leaves the ring at least half full, so
+ * that the ring never fills while the consumer waits for its timer.
  *
  * Record layout (64 bytes, little-endian host order, every field naturally aligned):
  *
@@ -72,11 +76,12 @@
 /*
  * Changes with every change of the record layout, the trailer, or the meaning of a kind, origin or
  * transport value. Java (RingDescriptor.ABI_VERSION) refuses a library built with another number.
- * Version 1 was the layout before origin/listener/source fields and datagrams_read (no check then).
+ * Version 1 was the layout before origin/listener/source fields and datagrams_read (no check then);
+ * version 2 had no CONSUMER_BATCHING.
  * Only the test-only library of native/CMakeLists.txt (varta_watch_abi_mismatch) overrides it.
  */
 #ifndef VARTA_RING_ABI_VERSION
-#define VARTA_RING_ABI_VERSION 2
+#define VARTA_RING_ABI_VERSION 3
 #endif
 
 #define VARTA_RING_RECORD_BYTES 64u
@@ -108,6 +113,11 @@
 #define VARTA_RING_TRAILER_FULL_STALLS 384u
 #define VARTA_RING_TRAILER_DATAGRAMS_READ 512u
 #define VARTA_RING_TRAILER_BYTES 640u
+
+/* Values of consumer_waiting (see "Sleep/wake" above). */
+#define VARTA_RING_CONSUMER_AWAKE 0
+#define VARTA_RING_CONSUMER_SLEEPING 1 /* wake me at the next publication */
+#define VARTA_RING_CONSUMER_BATCHING 2 /* I wake on my own timer; wake me only when the ring is half full */
 
 #define VARTA_RING_TRAILER_OFFSET(capacity) ((size_t)(capacity) * VARTA_RING_RECORD_BYTES)
 #define VARTA_RING_MIN_CAPACITY 64u

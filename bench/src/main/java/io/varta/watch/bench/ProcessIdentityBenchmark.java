@@ -1,5 +1,7 @@
 package io.varta.watch.bench;
 
+import io.varta.watch.nativeio.ProcNatives;
+import io.varta.watch.tracker.IdentitySource;
 import io.varta.watch.tracker.ProcessIdentity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -7,7 +9,9 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -15,8 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a /proc identity read costs the observer thread: once per new pid ({@link #readNewPidIdentity})
- * and once per stall of a live pid ({@link #readStartTimeAtStall}, the recycled-pid check).
- * Run: {@code java -jar bench/target/benchmarks.jar ProcessIdentity}.
+ * and once per stall of a live pid ({@link #readStartTimeAtStall}, the recycled-pid check), with the Java file
+ * API ({@code source=file}, what the observer used before) and the native reader it uses now
+ * ({@code source=native}), for a live pid and for one that does not exist ({@code pid=missing}: the synthetic pids
+ * of the harnesses). Run with {@code -prof gc} to see the garbage per read:
+ * {@code java -jar bench/target/benchmarks.jar ProcessIdentity -prof gc}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,18 +33,53 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class ProcessIdentityBenchmark
 {
-    private final ProcessIdentity identity = new ProcessIdentity();
-    private final long livePid = ProcessHandle.current().pid();
+    @Param({"file", "native"})
+    public String source;
+
+    @Param({"live", "missing"})
+    public String pid;
+
+    private ProcessIdentity identity;
+    private long target;
+
+    @Setup
+    public void setUp()
+    {
+        identity = "native".equals(source) ? new ProcessIdentity(new NativeSource()) : new ProcessIdentity();
+        target = "live".equals(pid) ? ProcessHandle.current().pid() : 0xFFFF_FFF0L;
+    }
 
     @Benchmark
     public int readNewPidIdentity()
     {
-        return identity.read(livePid);
+        return identity.read(target);
     }
 
     @Benchmark
     public long readStartTimeAtStall()
     {
-        return identity.readStartTime(livePid);
+        return identity.readStartTime(target);
+    }
+
+    /** The same calls the observer's native source makes. */
+    private static final class NativeSource implements IdentitySource
+    {
+        @Override
+        public int read(final long pid, final long[] out)
+        {
+            return ProcNatives.identity((int)pid, out);
+        }
+
+        @Override
+        public long readStartTime(final long pid)
+        {
+            return ProcNatives.startTime((int)pid);
+        }
+
+        @Override
+        public long ownNsInode()
+        {
+            return ProcNatives.ownNsInode();
+        }
     }
 }

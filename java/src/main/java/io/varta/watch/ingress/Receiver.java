@@ -3,6 +3,7 @@ package io.varta.watch.ingress;
 import io.varta.watch.nativeio.NativeIoException;
 import io.varta.watch.nativeio.Natives;
 import io.varta.watch.nativeio.Ring;
+import io.varta.watch.nativeio.RingDescriptor;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
@@ -50,8 +51,19 @@ public final class Receiver implements AutoCloseable
     private static final int IN_NATIVE = 1;
     private static final int CLOSED = 2;
 
+    /**
+     * While records flow, the observer thread collects them for this long after it last found some (unless the ring
+     * fills to half first): at most one wake-up per millisecond (see {@link #awaitRecords}).
+     */
+    public static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Records found by two consecutive {@link #awaitRecords} calls at most this far apart mean they flow. */
+    static final long FLOW_GAP_NANOS = 2 * BATCH_WINDOW_NANOS;
+
     private final Ring ring;
     private final long handle;
+    /** Observer thread only: when {@link #awaitRecords} last found records, and the time before that. */
+    private long lastRecordsNanos;
+    private long previousRecordsNanos = Long.MIN_VALUE / 2;
     private final Cleaner.Cleanable cleanable;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private volatile boolean closing;
@@ -168,42 +180,99 @@ public final class Receiver implements AutoCloseable
     }
 
     /**
-     * Sleeps until the ring has records or {@code timeoutNanos} passed. Announces the sleep to the producer
-     * (consumer_waiting = 1, full fence, re-check), so a record published at any moment wakes it. Observer
-     * thread only; allocates nothing.
+     * Sleeps until the ring has records or {@code timeoutNanos} passed, in one of two ways (ring.h, "Sleep/wake"):
+     * <ul>
+     *   <li><b>Until the next record</b>: the sleep is announced to the producer (CONSUMER_SLEEPING, full fence,
+     *       re-check), so a record published at any moment wakes it at once.</li>
+     *   <li><b>Batching</b>, while records flow (the last two calls that found records were at most
+     *       {@link #FLOW_GAP_NANOS} apart): it first sleeps on its own timer until {@link #BATCH_WINDOW_NANOS}
+     *       after records were last found (CONSUMER_BATCHING: the producer wakes it earlier only when the ring is
+     *       half full), whether records are waiting or not, and hands them over together. Each wake-up costs the
+     *       receiver thread an eventfd write and the observer thread a return from {@code ppoll} and a loop
+     *       iteration, more than handling the records does at a few thousand wake-ups a second; batching makes it
+     *       at most one wake-up per millisecond, and the receiver writes no eventfd at all. If nothing came in the
+     *       window, the flow has stopped and it sleeps until the next record.</li>
+     * </ul>
+     * A record therefore waits at most {@link #BATCH_WINDOW_NANOS} (plus scheduling) to be handed over. Stall
+     * verdicts do not depend on it: the caller sleeps no longer than to its next deadline ({@code timeoutNanos}),
+     * every record carries its kernel arrival time, and before a verdict the caller drains everything published
+     * up to {@link #drainedThroughNanos}. Observer thread only; allocates nothing.
      *
      * @param timeoutNanos longest sleep; {@code <= 0} only checks
      * @return whether records are available
      */
     public boolean awaitRecords(final long timeoutNanos)
     {
-        if (timeoutNanos <= 0 || ring.available() > 0 || wakeRequested || !state.compareAndSet(OPEN, IN_NATIVE))
+        if (timeoutNanos <= 0 || wakeRequested || !state.compareAndSet(OPEN, IN_NATIVE))
         {
             wakeRequested = false;
-            return ring.available() > 0;
+            return found(ring.available() > 0);
         }
+        boolean records;
         try
         {
-            ring.consumerWaiting(1);
-            VarHandle.fullFence(); // pairs with the producer's fence between tail store and waiting load
             final long deadline = System.nanoTime() + timeoutNanos;
-            long remaining = timeoutNanos;
-            while (ring.available() == 0 && remaining > 0 && !closing && !wakeRequested)
+            final int halfRing = ring.capacity() / 2;
+            if (lastRecordsNanos - previousRecordsNanos <= FLOW_GAP_NANOS && ring.available() < halfRing)
             {
-                if (Natives.receiverWait(handle, remaining) < 0)
-                {
-                    break;
-                }
-                remaining = deadline - System.nanoTime();
+                sleepBatching(Math.min(deadline, lastRecordsNanos + BATCH_WINDOW_NANOS), halfRing);
             }
+            if (ring.available() == 0)
+            {
+                sleepUntilRecord(deadline);
+            }
+            records = ring.available() > 0;
         }
         finally
         {
-            ring.consumerWaiting(0);
+            ring.consumerWaiting(RingDescriptor.CONSUMER_AWAKE);
             wakeRequested = false;
             state.set(OPEN);
         }
-        return ring.available() > 0;
+        return found(records);
+    }
+
+    /** Observer thread, inside {@link #awaitRecords}: sleeps until {@code until} or a half-full ring or a kick. */
+    private void sleepBatching(final long until, final int halfRing)
+    {
+        ring.consumerWaiting(RingDescriptor.CONSUMER_BATCHING);
+        VarHandle.fullFence(); // pairs with the producer's fence between tail store and waiting load
+        long remaining = until - System.nanoTime();
+        while (remaining > 0 && ring.available() < halfRing && !closing && !wakeRequested)
+        {
+            if (0 != Natives.receiverWait(handle, remaining))
+            {
+                return; // woken: the ring is half full, a scrape or close kicked, or the wait failed
+            }
+            remaining = until - System.nanoTime();
+        }
+    }
+
+    /** Observer thread, inside {@link #awaitRecords}: sleeps until a record is published or {@code deadline}. */
+    private void sleepUntilRecord(final long deadline)
+    {
+        ring.consumerWaiting(RingDescriptor.CONSUMER_SLEEPING);
+        VarHandle.fullFence(); // pairs with the producer's fence between tail store and waiting load
+        long remaining = deadline - System.nanoTime();
+        while (ring.available() == 0 && remaining > 0 && !closing && !wakeRequested)
+        {
+            if (Natives.receiverWait(handle, remaining) < 0)
+            {
+                return;
+            }
+            remaining = deadline - System.nanoTime();
+        }
+    }
+
+    /** Observer thread: remembers when records were found (the batching decision); returns {@code records}. */
+    private boolean found(final boolean records)
+    {
+        if (records)
+        {
+            previousRecordsNanos = lastRecordsNanos;
+            lastRecordsNanos = System.nanoTime();
+        }
+        return records;
     }
 
     /**

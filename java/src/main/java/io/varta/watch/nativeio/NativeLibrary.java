@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +42,9 @@ final class NativeLibrary
     static final String OVERRIDE_PROPERTY = "varta.native.library";
     /** Classpath location of the bundled library. */
     static final String RESOURCE = "/META-INF/native/linux-x86_64/libvarta_watch.so";
+
+    /** Names tried for the private copy before giving up (each clash means another file of that name exists). */
+    private static final int MAX_COPY_ATTEMPTS = 100;
 
     private static volatile Map<String, Integer> constants;
     /** True while this class loads the library (guarded by the class lock). */
@@ -128,11 +136,9 @@ final class NativeLibrary
                 throw new UnsatisfiedLinkError("native library not on the classpath: " + RESOURCE
                     + " (set -D" + OVERRIDE_PROPERTY + "=/path/libvarta_watch.so)");
             }
-            final Path copy = Files.createTempFile("libvarta_watch-", ".so",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            final Path copy = createPrivateCopy(in);
             try
             {
-                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
                 load(copy.toAbsolutePath().toString());
             }
             finally
@@ -143,6 +149,46 @@ final class NativeLibrary
         catch (final IOException e)
         {
             throw new UncheckedIOException("cannot extract " + RESOURCE, e);
+        }
+    }
+
+    /**
+     * Copies the library into a new owner-only file in {@code java.io.tmpdir}. The file is created exclusively
+     * ({@code O_CREAT|O_EXCL}: an existing file or symlink of that name is never opened), so its name needs to be
+     * unique, not secret: no {@code Files.createTempFile}, whose {@link java.security.SecureRandom} names cost
+     * a start-up tens of milliseconds of security-provider set-up. A name that is taken is retried with another.
+     */
+    private static Path createPrivateCopy(final InputStream in) throws IOException
+    {
+        final Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        final long stamp = System.nanoTime();
+        for (int attempt = 0; ; attempt++)
+        {
+            final Path copy = dir.resolve("libvarta_watch-" + Long.toHexString(stamp) + "-" + attempt + ".so");
+            final SeekableByteChannel channel;
+            try
+            {
+                channel = Files.newByteChannel(copy, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            catch (final FileAlreadyExistsException e)
+            {
+                if (attempt >= MAX_COPY_ATTEMPTS)
+                {
+                    throw e;
+                }
+                continue;
+            }
+            try (OutputStream out = Channels.newOutputStream(channel))
+            {
+                in.transferTo(out);
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                Files.deleteIfExists(copy);
+                throw e;
+            }
+            return copy;
         }
     }
 

@@ -14,7 +14,7 @@ package io.varta.watch.nativeio;
 public final class RingDescriptor
 {
     /** {@code VARTA_RING_ABI_VERSION}: changes with every change of the layout or of a value's meaning. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     public static final int RECORD_BYTES = 64;
     public static final int CACHE_PAIR = 128;
@@ -45,6 +45,13 @@ public final class RingDescriptor
     public static final int TRAILER_FULL_STALLS = 384;
     public static final int TRAILER_DATAGRAMS_READ = 512;
     public static final int TRAILER_BYTES = 640;
+
+    /** {@code consumer_waiting}: the consumer is awake (it re-reads tail before it sleeps). */
+    public static final int CONSUMER_AWAKE = 0;
+    /** {@code consumer_waiting}: the consumer sleeps until the next publication wakes it. */
+    public static final int CONSUMER_SLEEPING = 1;
+    /** {@code consumer_waiting}: the consumer sleeps on its own short timer; wake it only when the ring is half full. */
+    public static final int CONSUMER_BATCHING = 2;
 
     public static final int MIN_CAPACITY = 64;
     public static final int MAX_CAPACITY = 1 << 24;

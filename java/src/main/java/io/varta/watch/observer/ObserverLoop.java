@@ -40,6 +40,15 @@ public final class ObserverLoop implements Runnable, TrackerListener
     static final long HELD_VERDICT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** No listener authenticates datagrams. */
     private static final LongSupplier NO_AEAD_ATTEMPTS = () -> 0;
+    /**
+     * The earliest re-examination of a held verdict. A receiver that keeps up is only behind by its queue's latency
+     * plus the watermark's 50 µs clock tolerance (a flood keeps every socket busy, so the watermark comes from the
+     * kernel stamps it has read): the verdict is held until the receiver has read what arrived up to the deadline,
+     * which it does after about (deadline − watermark) more. The loop asks again then, between this and
+     * {@link #HELD_VERDICT_RETRY_NANOS}, instead of waiting for the next batch of records (at most one wake-up per
+     * millisecond while they flow, {@link Receiver#awaitRecords}).
+     */
+    static final long HELD_VERDICT_MIN_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final Ring ring;
     private final LongPredicate awaitRecords;
@@ -69,6 +78,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private long monotonicToObserver;
     /** A stall deadline is due but the receiver has not yet read everything queued before it. */
     private boolean verdictHeld;
+    /** When {@link #verdictHeld}: how far the receiver's watermark was short of the due deadline, observer ns. */
+    private long heldShortfallNanos;
 
     /**
      * Any thread may construct; {@link #run()} then belongs to one observer thread.
@@ -110,7 +121,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         this.clock = clock;
         this.tracker = new Tracker(config.trackerCapacity(), TimeUnit.MILLISECONDS.toNanos(config.thresholdMillis()),
             config.evictionPolicy(), config.evictionScanWindow(), this);
-        final ProcessIdentity identity = new ProcessIdentity();
+        final ProcessIdentity identity = new ProcessIdentity(NativeIdentitySource.INSTANCE);
         this.tracker.setStartTimeProbe(identity.startTimeProbe());
         this.admission = new Admission(config, tracker, identity, events, counters, observerUid, listenerNames,
             new PidMax(clock.nowNanos()));
@@ -175,7 +186,9 @@ public final class ObserverLoop implements Runnable, TrackerListener
         {
             while (!stopRequested)
             {
-                if (0 == iterate())
+                // A batch shorter than the limit emptied the ring as far as it was published: sleep (awaitRecords
+                // returns at once if more came meanwhile) instead of a second iteration that finds nothing.
+                if (iterate() < BATCH_LIMIT)
                 {
                     sleepUntilNextDeadline();
                 }
@@ -243,6 +256,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
         }
         final long horizon = Math.min(now, drainedThroughMonotonic + monotonicToObserver);
         verdictHeld = horizon < due;
+        heldShortfallNanos = due - horizon;
         return horizon;
     }
 
@@ -263,7 +277,8 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private void sleepUntilNextDeadline()
     {
         final long deadline = Math.min(tracker.nextDeadlineNanos(), sinkWakeNanos);
-        final long timeout = verdictHeld ? HELD_VERDICT_RETRY_NANOS
+        final long timeout = verdictHeld
+            ? Math.max(HELD_VERDICT_MIN_RETRY_NANOS, Math.min(HELD_VERDICT_RETRY_NANOS, heldShortfallNanos))
             : Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
         if (timeout > 0)

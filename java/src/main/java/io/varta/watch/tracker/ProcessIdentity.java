@@ -14,8 +14,11 @@ import java.util.function.LongUnaryOperator;
  * {@code pid:[N]}). Together they tell a recycled pid from the process that first beat, and a sender in
  * another pid namespace from a local one.
  *
- * <p>Called when a pid is first seen (and at stall time for the recycle re-check), never per frame. A read
- * allocates a little (path strings, the stat line); steady-state beats of known pids do not read at all.
+ * <p>Called when a pid is first seen (and at stall time for the recycle re-check), never per frame. Where the
+ * fields come from is an {@link IdentitySource}: the observer gives it a native reader that allocates nothing;
+ * {@link #ProcessIdentity()} and {@link #ProcessIdentity(Path)} read with the Java file API, which allocates a
+ * few kB per read (path strings, a stream, an exception for a missing file). Steady-state beats of known pids do
+ * not read at all.
  *
  * <p>Results of {@link #read(long)} are left in this instance ({@link #startTime()}, {@link #nsInode()})
  * so the caller keeps nothing boxed.
@@ -46,42 +49,51 @@ public final class ProcessIdentity
 
     private static final int START_TIME_FIELD = 22;
 
-    /** /proc/<pid>/stat is a few hundred bytes; field 22 sits well inside the first 1 KiB. */
-    private final byte[] statBuffer = new byte[1024];
-    private final Path procRoot;
+    private final IdentitySource source;
+    private final long[] fields = new long[IdentitySource.FIELDS];
     private long startTime = UNKNOWN;
     private long nsInode = UNKNOWN;
 
-    /** Reads the real {@code /proc}. Any thread may construct; afterwards observer thread only. */
+    /** Reads the real {@code /proc} with the Java file API. Any thread may construct; afterwards observer thread only. */
     public ProcessIdentity()
     {
         this(Paths.get("/proc"));
     }
 
     /**
+     * Reads with the Java file API. Any thread may construct; afterwards observer thread only.
+     *
      * @param procRoot directory laid out like {@code /proc} (tests point it at a fixture)
      */
     public ProcessIdentity(final Path procRoot)
     {
-        this.procRoot = java.util.Objects.requireNonNull(procRoot, "procRoot");
+        this(new FileSource(procRoot));
     }
 
     /**
-     * Reads both identity fields of a pid. Observer thread only.
+     * Any thread may construct; afterwards observer thread only.
+     *
+     * @param source where the fields come from (the observer's is native and allocation-free)
+     */
+    public ProcessIdentity(final IdentitySource source)
+    {
+        this.source = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Reads both identity fields of a pid. Observer thread only; allocates only if its source does.
      *
      * @param pid unsigned 32-bit pid
      * @return {@link #PRESENT}, {@link #GONE} or {@link #PARTIAL}; fields not read are {@link #UNKNOWN}
      */
     public int read(final long pid)
     {
-        final Path dir = procRoot.resolve(Long.toString(pid));
-        startTime = readStartTime(dir);
-        nsInode = readNsInode(dir);
-        if (UNKNOWN != startTime && UNKNOWN != nsInode)
-        {
-            return PRESENT;
-        }
-        return Files.isDirectory(dir) ? PARTIAL : GONE;
+        fields[0] = UNKNOWN;
+        fields[1] = UNKNOWN;
+        final int result = source.read(pid, fields);
+        startTime = fields[0];
+        nsInode = fields[1];
+        return result;
     }
 
     /** @return start time from the last {@link #read}, or {@link #UNKNOWN}; observer thread only */
@@ -104,7 +116,7 @@ public final class ProcessIdentity
      */
     public long readStartTime(final long pid)
     {
-        return readStartTime(procRoot.resolve(Long.toString(pid)));
+        return source.readStartTime(pid);
     }
 
     /** @return a probe for {@link Tracker#setStartTimeProbe}; observer thread only */
@@ -120,13 +132,7 @@ public final class ProcessIdentity
      */
     public long ownNsInode()
     {
-        return readNsInode(procRoot.resolve("self"));
-    }
-
-    private long readStartTime(final Path dir)
-    {
-        final int length = readProcFile(dir.resolve("stat"), statBuffer);
-        return length < 0 ? UNKNOWN : parseStartTime(statBuffer, length);
+        return source.ownNsInode();
     }
 
     /**
@@ -213,6 +219,50 @@ public final class ProcessIdentity
             }
         }
         return UNKNOWN;
+    }
+
+    /** The Java file API over a directory laid out like {@code /proc}: allocates a few kB per read. */
+    private static final class FileSource implements IdentitySource
+    {
+        /** /proc/<pid>/stat is a few hundred bytes; field 22 sits well inside the first 1 KiB. */
+        private final byte[] statBuffer = new byte[1024];
+        private final Path procRoot;
+
+        FileSource(final Path procRoot)
+        {
+            this.procRoot = java.util.Objects.requireNonNull(procRoot, "procRoot");
+        }
+
+        @Override
+        public int read(final long pid, final long[] out)
+        {
+            final Path dir = procRoot.resolve(Long.toString(pid));
+            out[0] = readStartTime(dir);
+            out[1] = readNsInode(dir);
+            if (UNKNOWN != out[0] && UNKNOWN != out[1])
+            {
+                return PRESENT;
+            }
+            return Files.isDirectory(dir) ? PARTIAL : GONE;
+        }
+
+        @Override
+        public long readStartTime(final long pid)
+        {
+            return readStartTime(procRoot.resolve(Long.toString(pid)));
+        }
+
+        @Override
+        public long ownNsInode()
+        {
+            return readNsInode(procRoot.resolve("self"));
+        }
+
+        private long readStartTime(final Path dir)
+        {
+            final int length = readProcFile(dir.resolve("stat"), statBuffer);
+            return length < 0 ? UNKNOWN : parseStartTime(statBuffer, length);
+        }
     }
 
     private static long readNsInode(final Path dir)

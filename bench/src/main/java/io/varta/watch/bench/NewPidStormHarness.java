@@ -1,0 +1,217 @@
+package io.varta.watch.bench;
+
+import io.varta.watch.event.ObserverEvents;
+import io.varta.watch.event.Stall;
+import io.varta.watch.nativeio.Ring;
+import io.varta.watch.nativeio.RingWriter;
+import io.varta.watch.observer.IngestCounter;
+import io.varta.watch.observer.IngestCounters;
+import io.varta.watch.observer.ObserverLoop;
+import io.varta.watch.observer.TrackingConfig;
+import io.varta.watch.tracker.ObserverClock;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A storm of new pids next to stall detection for known ones: does admitting new pids (each a first-seen
+ * {@code /proc} identity read and a new tracker slot) delay the stall verdicts of pids the observer already
+ * tracks? The real {@link ObserverLoop} drains a ring filled by a producer thread (as in
+ * {@link RingStallLatencyHarness}). {@code known} pids beat once to be introduced, then once more spread over one
+ * second and go silent, so their stalls fall due over one second; exactly when the first of them falls due,
+ * {@code fresh} new pids start to arrive, spread over one second too. For every known pid the harness records
+ * (time its stall reached the sink) − (its last beat + threshold). Each round runs once without the storm and once
+ * with it (fresh loop each), after one unreported warm-up run with the storm; per run it prints p50/p99/p99.9/max
+ * lateness of the known pids and the observer thread's CPU time; then the median p99 of each mode.
+ *
+ * <pre>
+ * java -Xmx1g -cp bench/target/benchmarks.jar io.varta.watch.bench.NewPidStormHarness \
+ *     [thresholdMs=1000] [known=10000] [fresh=100000] [rounds=3]
+ * </pre>
+ * All pids are above Linux's largest pid_max, so none is a live process: each first-seen read finds no
+ * {@code /proc/<pid>} (JMH {@code ProcessIdentityBenchmark} gives the cost of that read and of a live one).
+ */
+public final class NewPidStormHarness
+{
+    private static final int FIRST_KNOWN_PID = 10_000_000;
+    private static final int FIRST_NEW_PID = 20_000_000;
+    private static final long SPREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int CHUNKS = 250;
+
+    private NewPidStormHarness()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final long thresholdMs = args.length > 0 ? Long.parseLong(args[0]) : 1000;
+        final int known = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        final int fresh = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        final int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        System.out.printf("new-pid storm: %d known pids stall over %d ms while %d new pids arrive over %d ms;"
+            + " threshold %d ms%n", known, TimeUnit.NANOSECONDS.toMillis(SPREAD_NANOS), fresh,
+            TimeUnit.NANOSECONDS.toMillis(SPREAD_NANOS), thresholdMs);
+        System.out.printf("%-9s %10s %10s %10s %10s %8s %13s%n", "storm", "p50_us", "p99_us", "p999_us", "max_us",
+            "stalls", "observer_cpu");
+        run(thresholdMs, known, fresh, "warm-up");
+        final double[] off = new double[rounds];
+        final double[] on = new double[rounds];
+        for (int round = 0; round < rounds; round++)
+        {
+            off[round] = run(thresholdMs, known, 0, "off");
+            on[round] = run(thresholdMs, known, fresh, "on");
+        }
+        Arrays.sort(off);
+        Arrays.sort(on);
+        System.out.printf("median p99 over %d rounds: off %.1f us, on %.1f us (difference %.1f us)%n", rounds,
+            off[rounds / 2], on[rounds / 2], on[rounds / 2] - off[rounds / 2]);
+    }
+
+    /** @return the known pids' p99 lateness in µs */
+    private static double run(final long thresholdMs, final int known, final int fresh, final String label)
+        throws InterruptedException
+    {
+        final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
+        final Ring ring = new Ring(1 << 16);
+        final RingWriter writer = new RingWriter(ring);
+        final TrackingConfig config = TrackingConfig.builder(thresholdMs).trackerCapacity(known + fresh + 16)
+            .rateLimits(0, 0, 0).namespacePolicy(true, false).build();
+        final ObserverClock clock = ObserverClock.monotonic();
+        final LatencySink sink = new LatencySink(known, thresholdNanos, clock.toSourceNanos(0));
+        final IngestCounters counters = new IngestCounters();
+        final Thread[] observerThread = new Thread[1];
+        final ObserverLoop loop = new ObserverLoop(config, ring, timeout ->
+        {
+            if (ring.available() == 0)
+            {
+                LockSupport.parkNanos(timeout);
+            }
+            return ring.available() > 0;
+        }, System::nanoTime, sink, counters, clock, 0, new String[0]);
+        observerThread[0] = new Thread(loop, "observer");
+        observerThread[0].start();
+
+        // Introduction (not measured): every known pid beats once.
+        writeSpread(writer, observerThread[0], FIRST_KNOWN_PID, known, 1, 0);
+        while (counters.get(IngestCounter.DATAGRAMS) < known)
+        {
+            Thread.sleep(5);
+        }
+        final long cpuBefore = ManagementFactory.getThreadMXBean().getThreadCpuTime(observerThread[0].getId());
+        // Measured: the known pids beat once more over a second and go silent; their stalls fall due from
+        // start + threshold on, which is when the new pids begin to arrive.
+        final long start = System.nanoTime();
+        writeSpread(writer, observerThread[0], FIRST_KNOWN_PID, known, 2, SPREAD_NANOS);
+        if (fresh > 0)
+        {
+            final long wait = start + thresholdNanos - System.nanoTime();
+            if (wait > 0)
+            {
+                LockSupport.parkNanos(wait);
+            }
+            writeSpread(writer, observerThread[0], FIRST_NEW_PID, fresh, 1, SPREAD_NANOS);
+        }
+        final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(30);
+        while (sink.measured() < known && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+        }
+        final long cpu = ManagementFactory.getThreadMXBean().getThreadCpuTime(observerThread[0].getId()) - cpuBefore;
+        loop.requestStop();
+        LockSupport.unpark(observerThread[0]);
+        observerThread[0].join();
+        return sink.report(label, cpu);
+    }
+
+    /** Producer: one beat per pid of [first, first + pids) with this nonce, spread evenly over spreadNanos. */
+    private static void writeSpread(final RingWriter writer, final Thread observer, final int first, final int pids,
+        final long nonce, final long spreadNanos)
+    {
+        final long start = System.nanoTime();
+        final int chunk = Math.max(1, pids / CHUNKS);
+        int next = 0;
+        while (next < pids)
+        {
+            final long wait = start + spreadNanos * next / pids - System.nanoTime();
+            if (wait > 0)
+            {
+                LockSupport.parkNanos(wait);
+            }
+            final int end = Math.min(pids, next + chunk);
+            while (next < end)
+            {
+                if (!writer.writeBeat(System.nanoTime(), first + next, 0, nonce, nonce, 0))
+                {
+                    writer.publish();
+                    LockSupport.unpark(observer);
+                    Thread.onSpinWait();
+                    continue;
+                }
+                next++;
+            }
+            writer.publish();
+            LockSupport.unpark(observer);
+        }
+    }
+
+    /** Observer thread only: each known pid's last beat time and its stall's lateness. */
+    private static final class LatencySink implements ObserverEvents
+    {
+        private final long[] beatAt;
+        private final long[] latency;
+        private final long thresholdNanos;
+        private final long clockOrigin;
+        private volatile int stalls;
+
+        LatencySink(final int known, final long thresholdNanos, final long clockOrigin)
+        {
+            this.beatAt = new long[known];
+            this.latency = new long[known];
+            this.thresholdNanos = thresholdNanos;
+            this.clockOrigin = clockOrigin;
+        }
+
+        @Override
+        public void onBeat(final long nowNanos, final long pid, final long nonce, final int status, final long payload)
+        {
+            if (pid < FIRST_NEW_PID)
+            {
+                beatAt[(int)pid - FIRST_KNOWN_PID] = nowNanos;
+            }
+        }
+
+        int measured()
+        {
+            return stalls;
+        }
+
+        @Override
+        public void onStall(final Stall stall)
+        {
+            final long pid = stall.pid();
+            if (pid >= FIRST_NEW_PID || 2 != stall.lastNonce())
+            {
+                return; // a new pid's stall, or one of the introduction (it took longer than the threshold)
+            }
+            final long observedNow = System.nanoTime() - clockOrigin;
+            latency[stalls++] = observedNow - (beatAt[(int)pid - FIRST_KNOWN_PID] + thresholdNanos);
+        }
+
+        double report(final String label, final long cpuNanos)
+        {
+            final long[] sorted = Arrays.copyOf(latency, stalls);
+            Arrays.sort(sorted);
+            System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %8d %10.1f ms%n", label, us(sorted, 0.50),
+                us(sorted, 0.99), us(sorted, 0.999), stalls == 0 ? Double.NaN : sorted[stalls - 1] / 1e3, stalls,
+                cpuNanos / 1e6);
+            return us(sorted, 0.99);
+        }
+
+        private static double us(final long[] sorted, final double q)
+        {
+            return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1, q * sorted.length)] / 1e3;
+        }
+    }
+}
