@@ -4,7 +4,9 @@
 # and its context switches (voluntary = it slept, involuntary = it was preempted), per frame and per 1,000 frames.
 # WARM=N first sends N frames per sender and waits past the stall threshold, so the measured load meets compiled
 # code (the JIT's own CPU then mostly drops out). Also the raw recvmmsg drain (native/tools/raw_drain.c) under the
-# same load, as the yardstick. COMPARE runs a second observer build after the first, REPEATS times alternating.
+# same load, as the yardstick, once as is and once with the kernel stamping every datagram (SO_TIMESTAMPNS, as the
+# observer asks): the difference is what the per-datagram arrival times cost. COMPARE runs a second observer build
+# after the first, REPEATS times alternating.
 #
 # Build first: mvn -B -ntp -DskipTests package     Run: bench/threads.sh
 # Environment (defaults): RATE=40000 FRAMES=250000 SENDERS=4 WARM=0 REPEATS=1 OBSERVER=bin/varta-watch COMPARE=
@@ -67,10 +69,14 @@ observer_run() {
           jit / n, "other threads", other / n, "all threads", total / n, who }'
 }
 
+# raw_run TIMESTAMPS: the raw drain under the same load; TIMESTAMPS=1 also has the kernel stamp every datagram
+# (SO_TIMESTAMPNS, as the observer's sockets do), so the difference between the two rows is the stamp's cost.
 raw_run() {
-  local pid r0 r1 v0 v1 i0 i1
+  local pid r0 r1 v0 v1 i0 i1 label=raw-drain
+  ((${1:-0})) && label=raw-drain+stamps
   rm -f "$work"/s.sock "$work"/drain.out
-  "$tools/raw-drain" --socket "$work/s.sock" --expect "$total" --mode recvmmsg --passcred 1 --timeout-ms 120000 \
+  "$tools/raw-drain" --socket "$work/s.sock" --expect "$total" --mode recvmmsg --passcred 1 --timestamps "${1:-0}" \
+    --timeout-ms 120000 \
     >"$work/drain.out" 2>/dev/null &
   pid=$!
   started+=("$pid")
@@ -87,8 +93,8 @@ raw_run() {
   done
   wait "$lg"
   wait "$pid" || true
-  awk -v n="$total" -v r=$((r1 - r0)) -v v=$((v1 - v0)) -v i=$((i1 - i0)) 'BEGIN {
-    printf "  %-15s %8.0f ns/frame  %7.2f sleeps, %7.2f preemptions per 1,000 frames\n", "raw-drain", r / n,
+  awk -v n="$total" -v r=$((r1 - r0)) -v v=$((v1 - v0)) -v i=$((i1 - i0)) -v label="$label" 'BEGIN {
+    printf "  %-15s %8.0f ns/frame  %7.2f sleeps, %7.2f preemptions per 1,000 frames\n", label, r / n,
       1000 * v / n, 1000 * i / n }'
 }
 
@@ -96,7 +102,8 @@ echo "threads: $SENDERS senders x $FRAMES frames paced to $RATE frames/s each$( 
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 1; r <= REPEATS; r++)); do
   echo "run $r"
-  raw_run
+  raw_run 0
+  raw_run 1
   observer_run "$OBSERVER"
   [[ -z "$COMPARE" ]] || observer_run "$COMPARE"
 done

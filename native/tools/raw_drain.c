@@ -1,7 +1,7 @@
 /*
  * raw_drain.c - the two C baselines the observer's ingest rate is compared against.
  *
- *   raw-drain --socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 1]
+ *   raw-drain --socket PATH --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 1] [--timestamps 0|1]
  *             [--timeout-ms 30000]
  *   raw-drain --udp IP:PORT --expect TOTAL [--idle-ms MS] [--timeout-ms 30000]
  *
@@ -11,7 +11,8 @@
  * so --idle-ms MS ends the run, with status 0, once MS pass without a datagram after the first one.
  *
  * Binds a Unix datagram socket at PATH (a stale socket file there is replaced; any other file
- * is refused), turns on SO_PASSCRED (unless --passcred 0), asks for SO_RCVBUF 1 MiB, prints
+ * is refused), turns on SO_PASSCRED (unless --passcred 0) and, with --timestamps 1, SO_TIMESTAMPNS
+ * (the kernel stamps each datagram, as it does for the observer), asks for SO_RCVBUF 1 MiB, prints
  * "ready" on stdout and then reads until TOTAL datagrams were received:
  *
  *   recvmmsg  batches of 64 datagrams, each with its own 33-byte buffer and its own cmsg buffer
@@ -65,13 +66,14 @@ struct options {
     uint64_t expect;
     enum mode mode;
     uint64_t passcred;
+    uint64_t timestamps; /* SO_TIMESTAMPNS, as the observer's sockets have: what the kernel's stamp costs */
     uint64_t timeout_ms;
 };
 
-/* A control buffer sized and aligned for one SCM_CREDENTIALS message. */
+/* A control buffer sized and aligned for one SCM_CREDENTIALS and one SCM_TIMESTAMPNS message. */
 union cred_cmsg {
     struct cmsghdr align;
-    char bytes[CMSG_SPACE(sizeof(struct ucred))];
+    char bytes[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timespec))];
 };
 
 struct counts {
@@ -83,7 +85,7 @@ struct counts {
 };
 
 #define TOOL "raw-drain"
-static const char USAGE[] = "--socket PATH | --udp IP:PORT --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 0|1] [--idle-ms MS] [--timeout-ms 30000]";
+static const char USAGE[] = "--socket PATH | --udp IP:PORT --expect TOTAL [--mode recvmmsg|recvmsg] [--passcred 0|1] [--timestamps 0|1] [--idle-ms MS] [--timeout-ms 30000]";
 
 static void usage(const char *why)
 {
@@ -113,6 +115,8 @@ static struct options parse_args(int argc, char **argv)
             }
         } else if (strcmp(flag, "--passcred") == 0) {
             o.passcred = tool_flag_u64(TOOL, USAGE, flag, value, 0, 1);
+        } else if (strcmp(flag, "--timestamps") == 0) {
+            o.timestamps = tool_flag_u64(TOOL, USAGE, flag, value, 0, 1);
         } else if (strcmp(flag, "--udp") == 0) {
             o.udp = value;
         } else if (strcmp(flag, "--idle-ms") == 0) {
@@ -190,6 +194,11 @@ static int open_socket(const struct options *o)
     int on = (int)o->passcred;
     if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0) {
         fprintf(stderr, "raw-drain: SO_PASSCRED: %s\n", strerror(errno));
+        return -1;
+    }
+    int stamp = (int)o->timestamps;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, sizeof(stamp)) != 0) {
+        fprintf(stderr, "raw-drain: SO_TIMESTAMPNS: %s\n", strerror(errno));
         return -1;
     }
     int rcvbuf = RCVBUF_BYTES;
