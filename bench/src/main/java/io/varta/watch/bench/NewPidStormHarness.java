@@ -38,7 +38,6 @@ public final class NewPidStormHarness
     private static final int FIRST_KNOWN_PID = 10_000_000;
     private static final int FIRST_NEW_PID = 20_000_000;
     private static final long SPREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int CHUNKS = 250;
 
     private NewPidStormHarness()
     {
@@ -94,7 +93,7 @@ public final class NewPidStormHarness
         observerThread[0].start();
 
         // Introduction (not measured): every known pid beats once.
-        writeSpread(writer, observerThread[0], FIRST_KNOWN_PID, known, 1, 0);
+        SpreadBeats.write(writer, observerThread[0], FIRST_KNOWN_PID, known, 1, 0);
         while (counters.get(IngestCounter.DATAGRAMS) < known)
         {
             Thread.sleep(5);
@@ -103,7 +102,7 @@ public final class NewPidStormHarness
         // Measured: the known pids beat once more over a second and go silent; their stalls fall due from
         // start + threshold on, which is when the new pids begin to arrive.
         final long start = System.nanoTime();
-        writeSpread(writer, observerThread[0], FIRST_KNOWN_PID, known, 2, SPREAD_NANOS);
+        SpreadBeats.write(writer, observerThread[0], FIRST_KNOWN_PID, known, 2, SPREAD_NANOS);
         if (fresh > 0)
         {
             final long wait = start + thresholdNanos - System.nanoTime();
@@ -111,7 +110,7 @@ public final class NewPidStormHarness
             {
                 LockSupport.parkNanos(wait);
             }
-            writeSpread(writer, observerThread[0], FIRST_NEW_PID, fresh, 1, SPREAD_NANOS);
+            SpreadBeats.write(writer, observerThread[0], FIRST_NEW_PID, fresh, 1, SPREAD_NANOS);
         }
         final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(30);
         while (sink.measured() < known && System.nanoTime() < deadline)
@@ -123,37 +122,6 @@ public final class NewPidStormHarness
         LockSupport.unpark(observerThread[0]);
         observerThread[0].join();
         return sink.report(label, cpu);
-    }
-
-    /** Producer: one beat per pid of [first, first + pids) with this nonce, spread evenly over spreadNanos. */
-    private static void writeSpread(final RingWriter writer, final Thread observer, final int first, final int pids,
-        final long nonce, final long spreadNanos)
-    {
-        final long start = System.nanoTime();
-        final int chunk = Math.max(1, pids / CHUNKS);
-        int next = 0;
-        while (next < pids)
-        {
-            final long wait = start + spreadNanos * next / pids - System.nanoTime();
-            if (wait > 0)
-            {
-                LockSupport.parkNanos(wait);
-            }
-            final int end = Math.min(pids, next + chunk);
-            while (next < end)
-            {
-                if (!writer.writeBeat(System.nanoTime(), first + next, 0, nonce, nonce, 0))
-                {
-                    writer.publish();
-                    LockSupport.unpark(observer);
-                    Thread.onSpinWait();
-                    continue;
-                }
-                next++;
-            }
-            writer.publish();
-            LockSupport.unpark(observer);
-        }
     }
 
     /** Observer thread only: each known pid's last beat time and its stall's lateness. */

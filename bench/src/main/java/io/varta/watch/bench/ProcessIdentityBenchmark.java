@@ -1,7 +1,6 @@
 package io.varta.watch.bench;
 
-import io.varta.watch.nativeio.ProcNatives;
-import io.varta.watch.tracker.IdentitySource;
+import io.varta.watch.observer.NativeIdentitySource;
 import io.varta.watch.tracker.ProcessIdentity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +44,7 @@ public class ProcessIdentityBenchmark
     @Setup
     public void setUp()
     {
-        identity = "native".equals(source) ? new ProcessIdentity(new NativeSource()) : new ProcessIdentity();
+        identity = "native".equals(source) ? new ProcessIdentity(NativeIdentitySource.INSTANCE) : new ProcessIdentity();
         target = "live".equals(pid) ? ProcessHandle.current().pid() : 0xFFFF_FFF0L;
     }
 
@@ -59,27 +58,5 @@ public class ProcessIdentityBenchmark
     public long readStartTimeAtStall()
     {
         return identity.readStartTime(target);
-    }
-
-    /** The same calls the observer's native source makes. */
-    private static final class NativeSource implements IdentitySource
-    {
-        @Override
-        public int read(final long pid, final long[] out)
-        {
-            return ProcNatives.identity((int)pid, out);
-        }
-
-        @Override
-        public long readStartTime(final long pid)
-        {
-            return ProcNatives.startTime((int)pid);
-        }
-
-        @Override
-        public long ownNsInode()
-        {
-            return ProcNatives.ownNsInode();
-        }
     }
 }

@@ -64,7 +64,6 @@ public final class RecoveryStormHarness
 {
     private static final int FIRST_SYNTHETIC_PID = 10_000_000;
     private static final long OTHERS_SPREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int CHUNKS = 250;
     private static final int OBSERVER_NICE = Integer.getInteger("varta.bench.observerNice", 0);
     private static final long OTHERS_OFFSET_NANOS = TimeUnit.MILLISECONDS.toNanos(
         Integer.getInteger("varta.bench.othersOffsetMs", 0));
@@ -192,7 +191,7 @@ public final class RecoveryStormHarness
 
         // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc identity now.
         writeAll(writer, ring, observerThread[0], agents, 1);
-        writeSpread(writer, ring, observerThread[0], others, 1, 0);
+        SpreadBeats.write(writer, observerThread[0], FIRST_SYNTHETIC_PID, others, 1, 0);
         while (counters.get(IngestCounter.DATAGRAMS) < total)
         {
             Thread.sleep(5);
@@ -203,7 +202,7 @@ public final class RecoveryStormHarness
         {
             LockSupport.parkNanos(OTHERS_OFFSET_NANOS);
         }
-        writeSpread(writer, ring, observerThread[0], others, 2, OTHERS_SPREAD_NANOS);
+        SpreadBeats.write(writer, observerThread[0], FIRST_SYNTHETIC_PID, others, 2, OTHERS_SPREAD_NANOS);
 
         final long deadline = System.nanoTime() + OTHERS_SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && (latency.measured() < others || null != recovery
@@ -274,37 +273,6 @@ public final class RecoveryStormHarness
         }
         writer.publish();
         LockSupport.unpark(observer);
-    }
-
-    /** Producer: one beat per synthetic pid, spread evenly over spreadNanos in {@value #CHUNKS} chunks. */
-    private static void writeSpread(final RingWriter writer, final Ring ring, final Thread observer, final int pids,
-        final long nonce, final long spreadNanos)
-    {
-        final long start = System.nanoTime();
-        final int chunk = Math.max(1, pids / CHUNKS);
-        int next = 0;
-        while (next < pids)
-        {
-            final long wait = start + spreadNanos * next / pids - System.nanoTime();
-            if (wait > 0)
-            {
-                LockSupport.parkNanos(wait);
-            }
-            final int end = Math.min(pids, next + chunk);
-            while (next < end)
-            {
-                if (!writer.writeBeat(System.nanoTime(), FIRST_SYNTHETIC_PID + next, 0, nonce, nonce, 0))
-                {
-                    writer.publish();
-                    LockSupport.unpark(observer);
-                    Thread.onSpinWait();
-                    continue;
-                }
-                next++;
-            }
-            writer.publish();
-            LockSupport.unpark(observer);
-        }
     }
 
     private static byte[] bytes(final String s)

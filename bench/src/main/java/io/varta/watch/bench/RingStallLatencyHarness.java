@@ -92,12 +92,12 @@ public final class RingStallLatencyHarness
 
         // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
         // identity now, as it does once per pid in production. Round 2 (nonce 2) is the measured one.
-        produce(writer, ring, observerThread[0], pids, 1, 0);
+        SpreadBeats.write(writer, observerThread[0], FIRST_PID, pids, 1, 0);
         while (counters.get(IngestCounter.DATAGRAMS) < pids)
         {
             Thread.sleep(5);
         }
-        produce(writer, ring, observerThread[0], pids, 2, SPREAD_NANOS);
+        SpreadBeats.write(writer, observerThread[0], FIRST_PID, pids, 2, SPREAD_NANOS);
 
         final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(10);
         while (sink.measured() < pids && System.nanoTime() < deadline)
@@ -110,37 +110,6 @@ public final class RingStallLatencyHarness
         if (report)
         {
             sink.report(pids);
-        }
-    }
-
-    /** Producer thread: one beat per pid with this nonce, spread evenly over spreadNanos, waking the observer. */
-    private static void produce(final RingWriter writer, final Ring ring, final Thread observer, final int pids,
-        final long nonce, final long spreadNanos)
-    {
-        final long start = System.nanoTime();
-        final int chunk = Math.max(1, pids / 250);
-        int next = 0;
-        while (next < pids)
-        {
-            final long wait = start + spreadNanos * next / pids - System.nanoTime();
-            if (wait > 0)
-            {
-                LockSupport.parkNanos(wait);
-            }
-            final int end = Math.min(pids, next + chunk);
-            while (next < end)
-            {
-                if (!writer.writeBeat(System.nanoTime(), FIRST_PID + next, 0, nonce, nonce, 0))
-                {
-                    writer.publish();
-                    LockSupport.unpark(observer);
-                    Thread.onSpinWait();
-                    continue;
-                }
-                next++;
-            }
-            writer.publish();
-            LockSupport.unpark(observer);
         }
     }
 

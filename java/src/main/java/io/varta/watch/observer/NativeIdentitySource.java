@@ -9,12 +9,12 @@ import io.varta.watch.tracker.ProcessIdentity;
  * first-seen pid and a stall-time recycle check cost their system calls and leave no garbage. The library's result
  * codes are checked once against {@link ProcessIdentity}'s, which own their meaning, and then passed through.
  *
- * <p>Threading: stateless; the observer thread calls it through its {@link ProcessIdentity}.
+ * <p>Threading: stateless; the observer thread calls it through its {@link ProcessIdentity} (benchmarks too).
  */
-final class NativeIdentitySource implements IdentitySource
+public final class NativeIdentitySource implements IdentitySource
 {
     /** The one instance (stateless). */
-    static final NativeIdentitySource INSTANCE = new NativeIdentitySource();
+    public static final NativeIdentitySource INSTANCE = new NativeIdentitySource();
 
     private NativeIdentitySource()
     {
