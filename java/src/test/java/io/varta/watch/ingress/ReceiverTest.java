@@ -235,6 +235,46 @@ class ReceiverTest
     }
 
     @Test
+    void whileRecordsFlowTheObserverStillGetsEachOneWithoutWaitingForItsTimeout() throws Exception
+    {
+        // Beats about 1 ms apart: records flow, so awaitRecords batches on its own timer and the receiver stops
+        // waking it per record; when the flow stops it must sleep until the next record again. Every call here asks
+        // for a 10 s sleep: any record left waiting for that timeout (a batch never handed over, the last record
+        // stranded) fails the 5 s bound.
+        final int beats = 100;
+        final String[] items = new String[2 * beats];
+        for (int i = 0; i < beats; i++)
+        {
+            items[2 * i] = "beat:ok:" + i;
+            items[2 * i + 1] = "sleep:1";
+        }
+        final Process sender = send(items);
+        final List<Long> nonces = new ArrayList<>();
+        while (nonces.size() < beats)
+        {
+            ring.drain(r -> nonces.add(r.nonce()), beats);
+            if (nonces.size() < beats)
+            {
+                final long start = System.nanoTime();
+                assertTrue(receiver.awaitRecords(WAIT_NANOS), "records before the timeout, " + nonces.size() + " so far");
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "handed over long before the timeout");
+            }
+        }
+        assertExitsCleanly(sender);
+        for (int i = 0; i < beats; i++)
+        {
+            assertEquals(i, nonces.get(i), "in order, exactly once");
+        }
+
+        final Process late = send("sleep:50", "beat:ok:7");
+        final long start = System.nanoTime();
+        assertTrue(receiver.awaitRecords(WAIT_NANOS), "a record after the flow stopped wakes the observer");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken long before the timeout");
+        assertExitsCleanly(late);
+        assertEquals(7, collect(1).get(0).nonce());
+    }
+
+    @Test
     void closeWakesAnObserverSleepingInAwaitRecords() throws Exception
     {
         final Thread observer = new Thread(() -> receiver.awaitRecords(TimeUnit.SECONDS.toNanos(30)));
