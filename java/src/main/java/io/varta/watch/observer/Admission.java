@@ -372,8 +372,9 @@ final class Admission implements RecordHandler
      * way a flood of bad frames cannot flood the export file or the log.
      *
      * <p>A frame refused after it passed the rate limiter (namespace, origin conflict) already took a global token
-     * there; beyond its sender's budget that token is given back ({@link RateLimiter#refundAdmission}), so "no global
-     * token" holds for it too. A sender in another pid namespace is never tracked, so the per-pid spacing never
+     * there: within its sender's budget that token is its one charge (it is counted and reported without taking a
+     * second); beyond the budget the token is given back ({@link RateLimiter#refundAdmission}), so "no global
+     * token" holds for it too. One frame never costs more than one token. A sender in another pid namespace is never tracked, so the per-pid spacing never
      * bounds its frames: without the refund its flood would empty the bucket every agent's beats need.
      *
      * @param verifiedSenderPid the kernel-verified sender pid, or {@link #UNVERIFIED}
@@ -392,7 +393,7 @@ final class Admission implements RecordHandler
             counters.increment(IngestCounter.RATE_LIMITED_SENDER);
             return false;
         }
-        if (rateLimiter.chargeRejected(recordNanos))
+        if (admitted || rateLimiter.chargeRejected(recordNanos))
         {
             counters.increment(outcome);
             return true;

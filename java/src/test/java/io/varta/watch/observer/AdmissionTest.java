@@ -380,7 +380,7 @@ class AdmissionTest
     {
         final long foreign = startInNewPidNamespace();
         // a global bucket of 200 that does not refill within the test: a refusal within the sender's budget costs
-        // two tokens (the rate limiter's, then the rejection's), one beyond it must cost none
+        // the one token the rate limiter took, one beyond it must cost none
         admission(TrackingConfig.builder(60_000).rateLimits(0, 1, 200).build());
         deliver(T0, times(150, i -> beat(foreign, i + 1, T0)));
         assertEquals(Map.of(IngestCounter.NAMESPACE_MISMATCH, RejectBudget.BURST, IngestCounter.RATE_LIMITED_SENDER,
@@ -388,6 +388,22 @@ class AdmissionTest
         assertEquals(RejectBudget.BURST, count("mismatch " + foreign + " NAMESPACE_CONFLICT"));
         deliver(T0, beat(SELF, 1, T0));
         assertEquals(1, counters.get(IngestCounter.BEATS), "the flood beyond its budget left the global bucket alone");
+    }
+
+    @Test
+    void aFrameRefusedAfterTheRateLimiterCostsOneGlobalTokenNotTwo() throws Exception
+    {
+        final long foreign = startInNewPidNamespace();
+        // a global bucket of exactly the sender's budget + 1 that does not refill within the test: the budget's worth
+        // of namespace refusals takes one token each (the rate limiter's), every one of them reported, and leaves the
+        // last token for a healthy beat. Charging the refusal again would empty the bucket halfway through.
+        admission(TrackingConfig.builder(60_000).rateLimits(0, 1, RejectBudget.BURST + 1).build());
+        deliver(T0, times((int) RejectBudget.BURST, i -> beat(foreign, i + 1, T0)));
+        assertEquals(Map.of(IngestCounter.NAMESPACE_MISMATCH, RejectBudget.BURST), outcomes(),
+            "every refusal within the sender's budget was counted under its own outcome");
+        assertEquals(RejectBudget.BURST, count("mismatch " + foreign + " NAMESPACE_CONFLICT"));
+        deliver(T0, beat(SELF, 1, T0));
+        assertEquals(1, counters.get(IngestCounter.BEATS), "one token was left for a healthy beat");
     }
 
     // --- 6. the per-sender reject budget, then the global bucket ---------------------------------------------------
