@@ -2,15 +2,10 @@ package io.varta.watch.bench;
 
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.event.Stall;
-import io.varta.watch.nativeio.Ring;
-import io.varta.watch.nativeio.RingWriter;
-import io.varta.watch.observer.IngestCounter;
-import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.ObserverClock;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -73,54 +68,37 @@ public final class NewPidStormHarness
         throws InterruptedException
     {
         final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
-        final Ring ring = new Ring(1 << 16);
-        final RingWriter writer = new RingWriter(ring);
         final TrackingConfig config = TrackingConfig.builder(thresholdMs).trackerCapacity(known + fresh + 16)
             .rateLimits(0, 0, 0).namespacePolicy(true, false).build();
         final ObserverClock clock = ObserverClock.monotonic();
         final LatencySink sink = new LatencySink(known, thresholdNanos, clock.toSourceNanos(0));
-        final IngestCounters counters = new IngestCounters();
-        final Thread[] observerThread = new Thread[1];
-        final ObserverLoop loop = new ObserverLoop(config, ring, timeout ->
+        final long cpu;
+        try (LoopOnThread loop = new LoopOnThread(config, sink, clock, 0))
         {
-            if (ring.available() == 0)
+            // Introduction (not measured): every known pid beats once.
+            loop.writeSpread(FIRST_KNOWN_PID, known, 1, 0);
+            loop.awaitHandled(known);
+            final long cpuBefore = loop.observerCpuNanos();
+            // Measured: the known pids beat once more over a second and go silent; their stalls fall due from
+            // start + threshold on, which is when the new pids begin to arrive.
+            final long start = System.nanoTime();
+            loop.writeSpread(FIRST_KNOWN_PID, known, 2, SPREAD_NANOS);
+            if (fresh > 0)
             {
-                LockSupport.parkNanos(timeout);
+                final long wait = start + thresholdNanos - System.nanoTime();
+                if (wait > 0)
+                {
+                    LockSupport.parkNanos(wait);
+                }
+                loop.writeSpread(FIRST_NEW_PID, fresh, 1, SPREAD_NANOS);
             }
-            return ring.available() > 0;
-        }, System::nanoTime, sink, counters, clock, 0, new String[0]);
-        observerThread[0] = new Thread(loop, "observer");
-        observerThread[0].start();
-
-        // Introduction (not measured): every known pid beats once.
-        SpreadBeats.write(writer, observerThread[0], FIRST_KNOWN_PID, known, 1, 0);
-        while (counters.get(IngestCounter.DATAGRAMS) < known)
-        {
-            Thread.sleep(5);
-        }
-        final long cpuBefore = ManagementFactory.getThreadMXBean().getThreadCpuTime(observerThread[0].getId());
-        // Measured: the known pids beat once more over a second and go silent; their stalls fall due from
-        // start + threshold on, which is when the new pids begin to arrive.
-        final long start = System.nanoTime();
-        SpreadBeats.write(writer, observerThread[0], FIRST_KNOWN_PID, known, 2, SPREAD_NANOS);
-        if (fresh > 0)
-        {
-            final long wait = start + thresholdNanos - System.nanoTime();
-            if (wait > 0)
+            final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(30);
+            while (sink.measured() < known && System.nanoTime() < deadline)
             {
-                LockSupport.parkNanos(wait);
+                Thread.sleep(20);
             }
-            SpreadBeats.write(writer, observerThread[0], FIRST_NEW_PID, fresh, 1, SPREAD_NANOS);
+            cpu = loop.observerCpuNanos() - cpuBefore;
         }
-        final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(30);
-        while (sink.measured() < known && System.nanoTime() < deadline)
-        {
-            Thread.sleep(20);
-        }
-        final long cpu = ManagementFactory.getThreadMXBean().getThreadCpuTime(observerThread[0].getId()) - cpuBefore;
-        loop.requestStop();
-        LockSupport.unpark(observerThread[0]);
-        observerThread[0].join();
         return sink.report(label, cpu);
     }
 

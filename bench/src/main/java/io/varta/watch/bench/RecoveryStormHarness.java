@@ -7,10 +7,6 @@ import io.varta.watch.event.StallFreshness;
 import io.varta.watch.log.Diagnostics;
 import io.varta.watch.log.LogFormat;
 import io.varta.watch.nativeio.ChildSet;
-import io.varta.watch.nativeio.Ring;
-import io.varta.watch.nativeio.RingWriter;
-import io.varta.watch.observer.IngestCounter;
-import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.recovery.ChildEnvironment;
@@ -144,8 +140,6 @@ public final class RecoveryStormHarness
     {
         final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
         final int total = agents.length + others;
-        final Ring ring = new Ring(1 << 16);
-        final RingWriter writer = new RingWriter(ring);
         final TrackingConfig config = TrackingConfig.builder(thresholdMs).trackerCapacity(total + 16)
             .rateLimits(0, 0, 0).namespacePolicy(true, false).build();
         final ObserverClock clock = ObserverClock.monotonic();
@@ -166,43 +160,22 @@ public final class RecoveryStormHarness
         {
             sinks.add(new StormOnly(recovery.sink(), stormPids));
         }
-        final IngestCounters counters = new IngestCounters();
-        final Thread[] observerThread = new Thread[1];
-        final ObserverLoop loop = new ObserverLoop(config, ring, timeout ->
-        {
-            if (ring.available() == 0)
-            {
-                LockSupport.parkNanos(timeout);
-            }
-            return ring.available() > 0;
-        }, System::nanoTime, new EventFanOut(sinks), counters, clock, 0, new String[0]);
-        observerThread[0] = new Thread(() ->
-        {
-            if (0 != OBSERVER_NICE && !io.varta.watch.nativeio.ThreadScheduling.setNice(OBSERVER_NICE))
-            {
-                System.out.println("  (could not set the observer thread's nice to " + OBSERVER_NICE + ")");
-            }
-            loop.run();
-        }, "observer");
-        observerThread[0].start();
+        final LoopOnThread loop = new LoopOnThread(config, new EventFanOut(sinks), clock, OBSERVER_NICE);
         final ThreadSampler sampler = new ThreadSampler(recovery);
         sampler.start();
         final long childrenCpuBefore = childrenCpuNanos();
 
         // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc identity now.
-        writeAll(writer, ring, observerThread[0], agents, 1);
-        SpreadBeats.write(writer, observerThread[0], FIRST_SYNTHETIC_PID, others, 1, 0);
-        while (counters.get(IngestCounter.DATAGRAMS) < total)
-        {
-            Thread.sleep(5);
-        }
+        writeAll(loop, agents, 1);
+        loop.writeSpread(FIRST_SYNTHETIC_PID, others, 1, 0);
+        loop.awaitHandled(total);
         // Round 2 (measured): the storm's agents beat once at the same instant, the others over the next second.
-        writeAll(writer, ring, observerThread[0], agents, 2);
+        writeAll(loop, agents, 2);
         if (OTHERS_OFFSET_NANOS > 0)
         {
             LockSupport.parkNanos(OTHERS_OFFSET_NANOS);
         }
-        SpreadBeats.write(writer, observerThread[0], FIRST_SYNTHETIC_PID, others, 2, OTHERS_SPREAD_NANOS);
+        loop.writeSpread(FIRST_SYNTHETIC_PID, others, 2, OTHERS_SPREAD_NANOS);
 
         final long deadline = System.nanoTime() + OTHERS_SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && (latency.measured() < others || null != recovery
@@ -210,15 +183,12 @@ public final class RecoveryStormHarness
         {
             Thread.sleep(20);
         }
-        final long observerCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean()
-            .getThreadCpuTime(observerThread[0].getId());
+        final long observerCpuNanos = loop.observerCpuNanos();
         final long recoveryCpuNanos = Thread.getAllStackTraces().keySet().stream()
             .filter(t -> "varta-recovery".equals(t.getName()))
             .mapToLong(t -> java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()))
             .sum();
-        loop.requestStop();
-        LockSupport.unpark(observerThread[0]);
-        observerThread[0].join();
+        loop.close();
         if (null != recovery)
         {
             recovery.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
@@ -259,20 +229,14 @@ public final class RecoveryStormHarness
     }
 
     /** Producer: one beat per agent, all at once. */
-    private static void writeAll(final RingWriter writer, final Ring ring, final Thread observer, final long[] agents,
-        final long nonce)
+    /** All the storm's agents beat with this nonce at the same instant (one publish). */
+    private static void writeAll(final LoopOnThread loop, final long[] agents, final long nonce)
     {
         for (final long a : agents)
         {
-            while (!writer.writeBeat(System.nanoTime(), ChildSet.pidOf(a), 0, nonce, nonce, 0))
-            {
-                writer.publish();
-                LockSupport.unpark(observer);
-                Thread.onSpinWait();
-            }
+            loop.writeBeat(ChildSet.pidOf(a), nonce);
         }
-        writer.publish();
-        LockSupport.unpark(observer);
+        loop.publish();
     }
 
     private static byte[] bytes(final String s)

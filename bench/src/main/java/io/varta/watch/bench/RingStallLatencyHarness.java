@@ -1,9 +1,5 @@
 package io.varta.watch.bench;
 
-import io.varta.watch.nativeio.Ring;
-import io.varta.watch.nativeio.RingWriter;
-import io.varta.watch.observer.IngestCounter;
-import io.varta.watch.observer.IngestCounters;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.event.ObserverEvents;
 import io.varta.watch.event.Stall;
@@ -12,7 +8,6 @@ import io.varta.watch.tracker.ObserverClock;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stall latency through the whole Java path: synthetic beats for N pids are written into the ring by a
@@ -68,8 +63,6 @@ public final class RingStallLatencyHarness
     private static void run(final int pids, final long thresholdMs, final boolean report) throws InterruptedException
     {
         final long thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMs);
-        final Ring ring = new Ring(1 << 16);
-        final RingWriter writer = new RingWriter(ring);
         final TrackingConfig config = TrackingConfig.builder(thresholdMs)
             .trackerCapacity(pids)
             .rateLimits(0, 0, 0)
@@ -77,36 +70,20 @@ public final class RingStallLatencyHarness
             .build();
         final ObserverClock clock = ObserverClock.monotonic();
         final LatencySink sink = new LatencySink(pids, thresholdNanos, clock.toSourceNanos(0));
-        final IngestCounters counters = new IngestCounters();
-        final Thread[] observerThread = new Thread[1];
-        final ObserverLoop loop = new ObserverLoop(config, ring, timeout ->
+        try (LoopOnThread loop = new LoopOnThread(config, sink, clock, 0))
         {
-            if (ring.available() == 0)
+            // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
+            // identity now, as it does once per pid in production. Round 2 (nonce 2) is the measured one.
+            loop.writeSpread(FIRST_PID, pids, 1, 0);
+            loop.awaitHandled(pids);
+            loop.writeSpread(FIRST_PID, pids, 2, SPREAD_NANOS);
+
+            final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(10);
+            while (sink.measured() < pids && System.nanoTime() < deadline)
             {
-                LockSupport.parkNanos(timeout);
+                Thread.sleep(20);
             }
-            return ring.available() > 0;
-        }, System::nanoTime, sink, counters, clock, 0, new String[0]);
-        observerThread[0] = new Thread(loop, "observer");
-        observerThread[0].start();
-
-        // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
-        // identity now, as it does once per pid in production. Round 2 (nonce 2) is the measured one.
-        SpreadBeats.write(writer, observerThread[0], FIRST_PID, pids, 1, 0);
-        while (counters.get(IngestCounter.DATAGRAMS) < pids)
-        {
-            Thread.sleep(5);
         }
-        SpreadBeats.write(writer, observerThread[0], FIRST_PID, pids, 2, SPREAD_NANOS);
-
-        final long deadline = System.nanoTime() + SPREAD_NANOS + thresholdNanos + TimeUnit.SECONDS.toNanos(10);
-        while (sink.measured() < pids && System.nanoTime() < deadline)
-        {
-            Thread.sleep(20);
-        }
-        loop.requestStop();
-        LockSupport.unpark(observerThread[0]);
-        observerThread[0].join();
         if (report)
         {
             sink.report(pids);
