@@ -1,7 +1,5 @@
 package io.varta.watch.bench;
 
-import io.varta.watch.event.ObserverEvents;
-import io.varta.watch.event.Stall;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.observer.TrackingConfig;
 import io.varta.watch.tracker.ObserverClock;
@@ -71,7 +69,7 @@ public final class NewPidStormHarness
         final TrackingConfig config = TrackingConfig.builder(thresholdMs).trackerCapacity(known + fresh + 16)
             .rateLimits(0, 0, 0).namespacePolicy(true, false).build();
         final ObserverClock clock = ObserverClock.monotonic();
-        final LatencySink sink = new LatencySink(known, thresholdNanos, clock.toSourceNanos(0));
+        final StallLatencySink sink = new StallLatencySink(FIRST_KNOWN_PID, known, thresholdNanos, clock.toSourceNanos(0));
         final long cpu;
         try (LoopOnThread loop = new LoopOnThread(config, sink, clock, 0))
         {
@@ -99,65 +97,10 @@ public final class NewPidStormHarness
             }
             cpu = loop.observerCpuNanos() - cpuBefore;
         }
-        return sink.report(label, cpu);
+        final double[] us = sink.percentileMicros(0.50, 0.99, 0.999, 1.0);
+        System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %8d %10.1f ms%n", label, us[0], us[1], us[2], us[3],
+            sink.measured(), cpu / 1e6);
+        return us[1];
     }
 
-    /** Observer thread only: each known pid's last beat time and its stall's lateness. */
-    private static final class LatencySink implements ObserverEvents
-    {
-        private final long[] beatAt;
-        private final long[] latency;
-        private final long thresholdNanos;
-        private final long clockOrigin;
-        private volatile int stalls;
-
-        LatencySink(final int known, final long thresholdNanos, final long clockOrigin)
-        {
-            this.beatAt = new long[known];
-            this.latency = new long[known];
-            this.thresholdNanos = thresholdNanos;
-            this.clockOrigin = clockOrigin;
-        }
-
-        @Override
-        public void onBeat(final long nowNanos, final long pid, final long nonce, final int status, final long payload)
-        {
-            if (pid < FIRST_NEW_PID)
-            {
-                beatAt[(int)pid - FIRST_KNOWN_PID] = nowNanos;
-            }
-        }
-
-        int measured()
-        {
-            return stalls;
-        }
-
-        @Override
-        public void onStall(final Stall stall)
-        {
-            final long pid = stall.pid();
-            if (pid >= FIRST_NEW_PID || 2 != stall.lastNonce())
-            {
-                return; // a new pid's stall, or one of the introduction (it took longer than the threshold)
-            }
-            final long observedNow = System.nanoTime() - clockOrigin;
-            latency[stalls++] = observedNow - (beatAt[(int)pid - FIRST_KNOWN_PID] + thresholdNanos);
-        }
-
-        double report(final String label, final long cpuNanos)
-        {
-            final long[] sorted = Arrays.copyOf(latency, stalls);
-            Arrays.sort(sorted);
-            System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %8d %10.1f ms%n", label, us(sorted, 0.50),
-                us(sorted, 0.99), us(sorted, 0.999), stalls == 0 ? Double.NaN : sorted[stalls - 1] / 1e3, stalls,
-                cpuNanos / 1e6);
-            return us(sorted, 0.99);
-        }
-
-        private static double us(final long[] sorted, final double q)
-        {
-            return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1, q * sorted.length)] / 1e3;
-        }
-    }
 }

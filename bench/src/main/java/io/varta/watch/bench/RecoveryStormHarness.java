@@ -148,7 +148,8 @@ public final class RecoveryStormHarness
         {
             stormPids.add((long)ChildSet.pidOf(a));
         }
-        final LatencySink latency = new LatencySink(others, thresholdNanos, clock.toSourceNanos(0));
+        final StallLatencySink latency = new StallLatencySink(FIRST_SYNTHETIC_PID, others, thresholdNanos,
+            clock.toSourceNanos(0));
         final SpawnTimes spawnTimes = new SpawnTimes();
         final Recovery recovery = null == command ? null : Recovery.start(
             RecoveryConfig.builder(RecoveryCommand.of(command), ChildEnvironment.of(List.of(), false, Map.of()))
@@ -196,8 +197,11 @@ public final class RecoveryStormHarness
         sampler.finish();
         final long childrenCpuNanos = childrenCpuNanos() - childrenCpuBefore;
         final double spawnsPerSecond = null == recovery ? Double.NaN : spawnTimes.perSecond();
-        final double p99 = latency.report(label, spawnsPerSecond, sampler.peakThreads(), sampler.peakChildren(),
-            observerCpuNanos, recoveryCpuNanos, childrenCpuNanos);
+        final double[] us = latency.percentileMicros(0.50, 0.99, 0.999, 1.0);
+        System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %10.0f %12d %14d %9.1f ms %9.1f ms %9.0f ms%n", label,
+            us[0], us[1], us[2], us[3], spawnsPerSecond, sampler.peakThreads(), sampler.peakChildren(),
+            observerCpuNanos / 1e6, recoveryCpuNanos / 1e6, childrenCpuNanos / 1e6);
+        final double p99 = us[1];
         if (null != recovery && recovery.stats().get(RecoveryOutcome.SPAWNED) != agents.length)
         {
             System.out.printf("  (spawned %d of %d: %s)%n", recovery.stats().get(RecoveryOutcome.SPAWNED),
@@ -351,67 +355,6 @@ public final class RecoveryStormHarness
         long peakChildren()
         {
             return peakChildren;
-        }
-    }
-
-    /** Observer thread only: lateness of the other (synthetic) pids' measured-round stalls. */
-    private static final class LatencySink implements ObserverEvents
-    {
-        private final long[] beatAt;
-        private final long[] latency;
-        private final long thresholdNanos;
-        private final long clockOrigin;
-        private volatile int stalls;
-
-        LatencySink(final int pids, final long thresholdNanos, final long clockOrigin)
-        {
-            this.beatAt = new long[pids];
-            this.latency = new long[pids];
-            this.thresholdNanos = thresholdNanos;
-            this.clockOrigin = clockOrigin;
-        }
-
-        @Override
-        public void onBeat(final long nowNanos, final long pid, final long nonce, final int status, final long payload)
-        {
-            if (pid >= FIRST_SYNTHETIC_PID)
-            {
-                beatAt[(int)(pid - FIRST_SYNTHETIC_PID)] = nowNanos;
-            }
-        }
-
-        int measured()
-        {
-            return stalls;
-        }
-
-        @Override
-        public void onStall(final Stall stall)
-        {
-            if (stall.pid() < FIRST_SYNTHETIC_PID || 2 != stall.lastNonce())
-            {
-                return;
-            }
-            final long observedNow = System.nanoTime() - clockOrigin;
-            latency[stalls++] = observedNow - (beatAt[(int)(stall.pid() - FIRST_SYNTHETIC_PID)] + thresholdNanos);
-        }
-
-        /** @return p99 in µs */
-        double report(final String mode, final double spawnsPerSecond, final long peakThreads, final long peakChildren,
-            final long observerCpuNanos, final long recoveryCpuNanos, final long childrenCpuNanos)
-        {
-            final long[] sorted = Arrays.copyOf(latency, stalls);
-            Arrays.sort(sorted);
-            System.out.printf("%-9s %10.1f %10.1f %10.1f %10.1f %10.0f %12d %14d %9.1f ms %9.1f ms %9.0f ms%n", mode,
-                us(sorted, 0.50), us(sorted, 0.99), us(sorted, 0.999), stalls == 0 ? Double.NaN
-                    : sorted[stalls - 1] / 1e3, spawnsPerSecond, peakThreads, peakChildren, observerCpuNanos / 1e6,
-                recoveryCpuNanos / 1e6, childrenCpuNanos / 1e6);
-            return us(sorted, 0.99);
-        }
-
-        private static double us(final long[] sorted, final double q)
-        {
-            return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1, q * sorted.length)] / 1e3;
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.varta.watch.bench;
 
 import io.varta.watch.observer.TrackingConfig;
-import io.varta.watch.event.ObserverEvents;
-import io.varta.watch.event.Stall;
 import io.varta.watch.observer.ObserverLoop;
 import io.varta.watch.tracker.ObserverClock;
 
@@ -69,7 +67,7 @@ public final class RingStallLatencyHarness
             .namespacePolicy(true, false)
             .build();
         final ObserverClock clock = ObserverClock.monotonic();
-        final LatencySink sink = new LatencySink(pids, thresholdNanos, clock.toSourceNanos(0));
+        final StallLatencySink sink = new StallLatencySink(FIRST_PID, pids, thresholdNanos, clock.toSourceNanos(0));
         try (LoopOnThread loop = new LoopOnThread(config, sink, clock, 0))
         {
             // Round 1 (not measured): every pid beats once, so the observer reads each new pid's /proc
@@ -86,61 +84,9 @@ public final class RingStallLatencyHarness
         }
         if (report)
         {
-            sink.report(pids);
+            final double[] us = sink.percentileMicros(0.50, 0.99, 0.999, 1.0);
+            System.out.printf("%10d %10.1f %10.1f %10.1f %10.1f %8d%n", pids, us[0], us[1], us[2], us[3], sink.measured());
         }
     }
 
-    /** Observer thread only: remembers each pid's beat time and measures its stall's lateness. */
-    private static final class LatencySink implements ObserverEvents
-    {
-        private final long[] beatAt;
-        private final long[] latency;
-        private final long thresholdNanos;
-        private final long clockOrigin;
-        private volatile int stalls;
-
-        LatencySink(final int pids, final long thresholdNanos, final long clockOrigin)
-        {
-            this.beatAt = new long[pids];
-            this.latency = new long[pids];
-            this.thresholdNanos = thresholdNanos;
-            this.clockOrigin = clockOrigin;
-        }
-
-        @Override
-        public void onBeat(final long nowNanos, final long pid, final long nonce, final int status, final long payload)
-        {
-            beatAt[(int)pid - FIRST_PID] = nowNanos;
-        }
-
-        int measured()
-        {
-            return stalls;
-        }
-
-        @Override
-        public void onStall(final Stall stall)
-        {
-            final long pid = stall.pid();
-            if (2 != stall.lastNonce())
-            {
-                return; // a round-1 stall (the warm-up round took longer than the threshold)
-            }
-            final long observedNow = System.nanoTime() - clockOrigin;
-            latency[stalls++] = observedNow - (beatAt[(int)pid - FIRST_PID] + thresholdNanos);
-        }
-
-        void report(final int pids)
-        {
-            final long[] sorted = Arrays.copyOf(latency, stalls);
-            Arrays.sort(sorted);
-            System.out.printf("%10d %10.1f %10.1f %10.1f %10.1f %8d%n", pids, us(sorted, 0.50), us(sorted, 0.99),
-                us(sorted, 0.999), stalls == 0 ? Double.NaN : sorted[stalls - 1] / 1e3, stalls);
-        }
-
-        private static double us(final long[] sorted, final double q)
-        {
-            return sorted.length == 0 ? Double.NaN : sorted[(int)Math.min(sorted.length - 1, q * sorted.length)] / 1e3;
-        }
-    }
 }
