@@ -2,8 +2,10 @@
 # Where the observer's CPU goes, thread by thread: under a paced load (SENDERS vlp-loadgen senders at RATE
 # frames/s each, FRAMES each), the run time of every thread of the observer process (/proc/PID/task/*/schedstat)
 # and its context switches (voluntary = it slept, involuntary = it was preempted), per frame and per 1,000 frames.
-# WARM=N first sends N frames per sender and waits past the stall threshold, so the measured load meets compiled
-# code (the JIT's own CPU then mostly drops out). Also the raw recvmmsg drain (native/tools/raw_drain.c) under the
+# WARM=N first sends N frames per sender and waits past the stall threshold, twice, so the measured load meets
+# compiled code (the JIT's own CPU then mostly drops out): after one round the compiled loop has never seen a new pid
+# (the round's senders were introduced at its start), so the measured load's new senders deoptimise it and the JIT
+# recompiles the hot path inside the measured window; the second round takes that recompilation. Also the raw recvmmsg drain (native/tools/raw_drain.c) under the
 # same load, as the yardstick, once as is and once with the kernel stamping every datagram (SO_TIMESTAMPNS, as the
 # observer asks): the difference is what the per-datagram arrival times cost. COMPARE runs a second observer build
 # after the first, REPEATS times alternating.
@@ -51,7 +53,7 @@ observer_run() {
   started+=("$pid")
   for _ in $(seq 300); do [[ -S "$work/s.sock" ]] && break; sleep 0.02; done
   sleep 0.5
-  if ((WARM > 0)); then load "$WARM"; sleep 1.5; fi
+  if ((WARM > 0)); then load "$WARM"; sleep 1.5; load "$WARM"; sleep 1.5; fi
   snap "$pid" >"$work/a"
   load "$FRAMES"
   sleep 0.3
