@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idle cost (DESIGN.md §5): the observer's CPU while AGENTS agents beat at 1 Hz for DURATION seconds,
+# Idle cost: the observer's CPU while AGENTS agents beat at 1 Hz for DURATION seconds,
 # with the default flags an operator would use (export file on, default rate limits). Two figures:
 #   steady state: the run time of all the observer's threads (/proc/PID/task/*/schedstat, ns) over the last
 #     DURATION seconds of the traffic (JVM start-up and the first WARMUP s of traffic, when the JIT

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ingest benchmark (DESIGN.md §5): frames/s a receiver accounts for with zero loss, over a Unix
+# Ingest benchmark: frames/s a receiver accounts for with zero loss, over a Unix
 # datagram socket, 32-byte VLP frames, SO_PASSCRED on, SENDERS processes sending with sendmmsg.
 # One run measures, for the same load and interleaved repeat by repeat:
 #   (a) raw-drain --mode recvmmsg   C, batches of 64, only counts       (the practical limit)

@@ -34,7 +34,7 @@ static int open_datagram(struct secure_state *state, const struct varta_secure_p
     uint64_t trials = 0;
     for (unsigned i = 0; i < state->shared_count; i++) {
         trials++;
-        /* shared keys never use AAD, also on a 64-byte datagram (vlp-wire-format.md §12.4) */
+        /* shared keys never use AAD, also on a 64-byte datagram (VLP v0.2 wire format §12.4) */
         if (varta_aead_open(&state->shared[i], parts->nonce, NULL, 0, parts->ciphertext, VARTA_FRAME_BYTES,
                             parts->tag, candidate) && !opened) {
             memcpy(plain, candidate, VARTA_FRAME_BYTES);

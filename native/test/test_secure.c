@@ -1,7 +1,7 @@
 /*
  * test_secure.c - secure UDP below the sockets: the five secure vectors of vlp-test-vectors.json (both
  * seals byte for byte, the derived agent key and the three HKDF derivations), the HKDF check values of
- * vlp-wire-format.md §8.4, opening both datagram formats, key files (content rules and private-file rules),
+ * VLP v0.2 wire format §8.4, opening both datagram formats, key files (content rules and private-file rules),
  * the classifier's decisions on hand-made datagrams, and that opening a shared-key datagram allocates nothing.
  */
 #include "varta/crypto.h"
@@ -140,7 +140,7 @@ static void secure_vectors(const char *path)
     free(json);
 }
 
-/* vlp-wire-format.md §8.4: master 00..1f, pids 42 and 2, derived one after the other on one context. */
+/* VLP v0.2 wire format §8.4: master 00..1f, pids 42 and 2, derived one after the other on one context. */
 static void hkdf_check_values(void)
 {
     uint8_t master[32], key[32];

@@ -9,7 +9,7 @@
  * sealed with ChaCha20-Poly1305 (OpenSSL's libcrypto) when a key file is given: --key-file (one 64-hex key, mode
  * 0600, owned by the sender: the observer's rules) gives 60-byte shared-key datagrams, --master-key-file 64-byte
  * master-key datagrams whose clear pid is the frame's pid (K_agent derived per pid, so one process can beat for
- * many pids). As a real agent does (vlp-wire-format.md §8.5) each run takes a fresh IV prefix, HKDF of a random
+ * many pids). As a real agent does (VLP v0.2 wire format §8.5) each run takes a fresh IV prefix, HKDF of a random
  * 16-byte session salt, and counts the IV counter up from 0 per sealed datagram, moving to the next prefix
  * before the counter would reach 2^32-1. --iv-prefix and --iv-counter force them (replay tests).
  *

@@ -6,7 +6,7 @@
  *   nothing in this library or in OpenSSL's cipher path.
  *
  *   HKDF-SHA256 (RFC 5869, empty salt): the per-agent key of a master key, K = HKDF(master,
- *   "varta-agent-v1\0" || u32le(pid), 32) (vlp-wire-format.md §8.3/8.4). varta_agent_kdf_init runs the
+ *   "varta-agent-v1\0" || u32le(pid), 32) (VLP v0.2 wire format §8.3/8.4). varta_agent_kdf_init runs the
  *   extract step once (PRK = HMAC(32 zero bytes, master)); each derivation is then OpenSSL's HKDF in
  *   EXPAND_ONLY mode with that PRK, which by RFC 5869's definition gives the same key. OpenSSL's HKDF
  *   allocates internally per derivation (its HMAC context); this library allocates nothing.
@@ -90,7 +90,7 @@ void varta_agent_kdf_free(struct varta_agent_kdf *kdf);
 
 /**
  * One-shot HKDF-SHA256 with an empty salt (extract and expand): the IV-prefix derivation of a sender and the
- * check values of vlp-wire-format.md §8.4. Returns 0 or a VARTA_CRYPTO_ERR_*.
+ * check values of VLP v0.2 wire format §8.4. Returns 0 or a VARTA_CRYPTO_ERR_*.
  */
 int varta_hkdf_sha256(const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
                       size_t out_len);

@@ -1,6 +1,6 @@
 /*
  * ingress_secure_udp.h - the secure UDP transport's classifier (see ingress.h), per datagram in the
- * reference's order (observer-features.md §2.3, vlp-wire-format.md §8.6/8.7):
+ * reference's order (its feature list §2.3, VLP v0.2 wire format §8.6/8.7):
  *
  *   source (udp.h) -> length 60 or 64, else WRONG_LENGTH (a 65-byte read shows "longer")
  *   -> every shared key, in order, on the nonce/ciphertext/tag (empty AAD), and for 64 bytes with a master

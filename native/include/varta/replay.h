@@ -1,5 +1,5 @@
 /*
- * replay.h - secure UDP replay protection, "generation B" of vlp-wire-format.md §8.7: state per sender
+ * replay.h - secure UDP replay protection, "generation B" of VLP v0.2 wire format §8.7: state per sender
  * identity, and the identity is the pid of the authenticated, decoded frame (never the UDP source address,
  * which a NAT or a restarted agent changes and an attacker can choose).
  *

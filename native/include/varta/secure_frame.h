@@ -1,5 +1,5 @@
 /*
- * secure_frame.h - the secure UDP datagrams around a 32-byte VLP frame (vlp-wire-format.md §8.2/8.3),
+ * secure_frame.h - the secure UDP datagrams around a 32-byte VLP frame (VLP v0.2 wire format §8.2/8.3),
  * all integers little-endian; the length alone says which one it is:
  *
  *   shared key, 60 bytes:  0 iv_random[8] | 8 iv_counter u32 | 12 ciphertext[32] | 44 tag[16]

@@ -3,7 +3,7 @@
  * read natively from key files so that no key byte ever reaches the JVM heap, its session-restart gap, and
  * the count of AEAD trials its classifier made (varta_secure_aead_attempts_total).
  *
- * Key files (vlp-wire-format.md §8.6) are read with the private-file rules (private_file.h: not a symlink,
+ * Key files (VLP v0.2 wire format §8.6) are read with the private-file rules (private_file.h: not a symlink,
  * regular, mode 0600 or stricter, owned by the expected uid, at most VARTA_PRIVATE_MAX_SECRET_BYTES). Each
  * line is trimmed (spaces, tabs, CR); blank lines and lines starting with '#' are skipped; every other line
  * must be exactly 64 hex digits (either case) = one 32-byte key.

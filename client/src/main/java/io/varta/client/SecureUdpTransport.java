@@ -14,7 +14,7 @@ import java.util.Arrays;
  * datagrams with a shared key, 64-byte ones with a master key, from whose agent key for this process's pid is derived
  * once, when the client connects.
  *
- * <p>IV prefix and counter follow the sender's rules (vlp-wire-format §8.5): each connection draws a fresh 16-byte
+ * <p>IV prefix and counter follow the sender's rules (VLP v0.2 wire format §8.5): each connection draws a fresh 16-byte
  * session salt from {@link SecureRandom}; prefix number {@code i} is {@link Hkdf#ivPrefix HKDF(salt, i)}; counters
  * start at 0 under prefix 0; the client moves to the next prefix before the counter would reach 2^32 - 1 (and to a
  * fresh salt after 2^32 prefixes). The counter advances for every sealed datagram, whether or not the kernel takes it:

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * HKDF-SHA256 (RFC 5869) with the JDK's {@code HmacSHA256}, and the VLP derivations built on it
- * (vlp-wire-format §8.4). Every VLP derivation uses an <em>empty</em> extract salt, which RFC 5869 treats as
+ * (VLP v0.2 wire format §8.4). Every VLP derivation uses an <em>empty</em> extract salt, which RFC 5869 treats as
  * HashLen zero bytes.
  *
  * <table>

@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 
 /**
- * Secure VLP framing (vlp-wire-format §8): a 32-byte frame sealed with ChaCha20-Poly1305 (RFC 8439, the JDK's
+ * Secure VLP framing (VLP v0.2 wire format §8): a 32-byte frame sealed with ChaCha20-Poly1305 (RFC 8439, the JDK's
  * {@code ChaCha20-Poly1305} cipher), little-endian throughout.
  *
  * <pre>

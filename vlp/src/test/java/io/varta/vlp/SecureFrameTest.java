@@ -99,7 +99,7 @@ class SecureFrameTest
         assertArrayEquals(Vectors.hex(prefix, "info_hex"), Hkdf.ivPrefixInfo(prefix.get("prefix_index").asLong()));
         assertEquals(prefix.get("expected_iv_prefix_hex").asText(), HEX.formatHex(
             Hkdf.ivPrefix(Vectors.hex(prefix, "session_salt_hex"), prefix.get("prefix_index").asLong())),
-            "empty extract salt, although the vector's description says otherwise (vlp-wire-format §12.2)");
+            "empty extract salt, although the vector's description says otherwise (VLP v0.2 wire format §12.2)");
 
         final JsonNode epoch = Vectors.secure("kdf-epoch-key");
         assertEquals(epoch.get("expected_okm_hex").asText(),

@@ -497,7 +497,7 @@ public final class CommandLineParser
     /**
      * Rust's {@code IpAddr} syntax for {@code --udp-bind-addr}: a dotted IPv4 literal or an IPv6 literal without
      * brackets; no host names. A bad value gives the reference's BadAddr text, which names {@code --prom-addr}
-     * (observer-features.md §1.4, §9.6: kept for drop-in compatibility).
+     * (the reference's feature list §1.4, §9.6: kept for drop-in compatibility).
      */
     static InetAddress ipAddress(final String raw) throws UsageException
     {

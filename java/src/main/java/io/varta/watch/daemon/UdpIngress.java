@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Which UDP listener the options ask for, and its start-up, as the reference decides it
- * (observer-features.md §2.3): with {@code --udp-port}
+ * (the reference's feature list §2.3): with {@code --udp-port}
  * <ol>
  *   <li>any key file: the secure listener (default bind {@value SecureUdpListener#DEFAULT_BIND_ADDRESS});</li>
  *   <li>else {@code --i-accept-plaintext-udp}: the plaintext listener (default bind

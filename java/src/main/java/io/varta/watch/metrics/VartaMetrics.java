@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * The {@code /metrics} families of the reference observer ({@code observer-features.md} §5.2) that this build
+ * The {@code /metrics} families of the reference observer (its feature list §5.2) that this build
  * has the capability for, plus our {@code varta_ring_*} families (see {@code docs/METRICS.md}), as callback
  * metrics of the official Prometheus client over a private {@link PrometheusRegistry}, rendered by its
  * text-format writer (format 0.0.4). Nothing here is hand-formatted.
@@ -650,7 +650,7 @@ public final class VartaMetrics
             exportFile.rotations());
     }
 
-    /** The UDP transport families of the reference (observer-features.md §5.2); 0 without a UDP listener. */
+    /** The UDP transport families of the reference (the reference's feature list §5.2); 0 without a UDP listener. */
     private void registerUdpTransport()
     {
         counter("varta_frame_decrypt_failures_total",

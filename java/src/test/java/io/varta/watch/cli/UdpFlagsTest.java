@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The UDP flags: values, defaults, and the reference's cross-flag checks H2 and H4 (observer-features.md §1.3). */
+/** The UDP flags: values, defaults, and the reference's cross-flag checks H2 and H4 (the reference's feature list §1.3). */
 class UdpFlagsTest
 {
     private static final String[] BASE = {"--socket", "/run/varta.sock", "--threshold-ms", "500"};
