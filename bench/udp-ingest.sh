@@ -5,7 +5,7 @@
 #   (p) bin/varta-watch, plaintext UDP  --i-accept-plaintext-udp
 #   (s1) bin/varta-watch, secure UDP with 1 shared key  (60-byte ChaCha20-Poly1305 datagrams)
 #   (s4) bin/varta-watch, secure UDP with 4 shared keys (every key is tried on every datagram)
-#   (m) bin/varta-watch, secure UDP with a master key    (64-byte datagrams: HKDF per datagram + 1 shared key)
+#   (m) bin/varta-watch, secure UDP with a master key    (64-byte datagrams: 1 shared key tried, then the agent key, derived once per sender pid and cached)
 # and prints the median of REPEATS runs, (p) as % of (a) and the secure ones as % of (p), plus each receiver's own
 # CPU ns per datagram. Rate limits off, export off, the observer reads the UDS socket too (idle).
 #

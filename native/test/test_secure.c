@@ -310,6 +310,10 @@ static void classifier_decisions(void)
     r = classify(&c, wire, VARTA_SECURE_MASTER_BYTES);
     CHECK(r.kind == VARTA_KIND_BEAT && r.frame_pid == 4000, "a master-key datagram: kind %u", r.kind);
     CHECK(varta_secure_keys_attempts(c.keys) - before == 3, "64 bytes: both shared keys, then the master key");
+    varta_vlp_encode(VARTA_STATUS_OK, 4000, 5, 2, 0, frame);
+    varta_secure_seal_master(&c.kdf, &c.sealer, 4000, PREFIX, 1, frame, wire);
+    CHECK(classify(&c, wire, VARTA_SECURE_MASTER_BYTES).kind == VARTA_KIND_BEAT,
+          "the same agent's next datagram opens with its cached key");
     varta_vlp_encode(VARTA_STATUS_OK, 4001, 5, 1, 0, frame);
     varta_secure_seal_master(&c.kdf, &c.sealer, 4002, PREFIX, 0, frame, wire);
     CHECK(classify(&c, wire, VARTA_SECURE_MASTER_BYTES).kind == VARTA_KIND_DECRYPT_FAILED,
@@ -334,6 +338,28 @@ static void classifier_decisions(void)
           "64 bytes without a master key: only the shared keys, which fail");
     CHECK(varta_secure_keys_attempts(none.keys) == 1, "one trial");
     classifier_close(&none);
+}
+
+/*
+ * Master-key datagrams of 1000 agents (within the replay table's 1024 senders) twice round: hashed into the
+ * derived-key cache's 1024 slots, a third or so of them share a slot and evict each other between the rounds, and
+ * every datagram still opens, so a slot never answers with another pid's key.
+ */
+static void master_key_cache_never_mixes_agents(void)
+{
+    struct classifier c;
+    classifier_open(&c, 0, 1);
+    uint8_t frame[VARTA_FRAME_BYTES], wire[VARTA_SECURE_MASTER_BYTES];
+    int beats = 0;
+    for (uint32_t round = 0; round < 2; round++) {
+        for (uint32_t pid = 10000; pid < 11000; pid++) {
+            varta_vlp_encode(VARTA_STATUS_OK, pid, 5, 1 + round, 0, frame);
+            varta_secure_seal_master(&c.kdf, &c.sealer, pid, PREFIX, round, frame, wire);
+            beats += classify(&c, wire, VARTA_SECURE_MASTER_BYTES).kind == VARTA_KIND_BEAT;
+        }
+    }
+    CHECK(beats == 2000, "1000 agents twice round: %d of 2000 opened", beats);
+    classifier_close(&c);
 }
 
 /* OpenSSL's allocator, counted: CRYPTO_set_mem_functions works only before OpenSSL's first allocation. */
@@ -395,9 +421,15 @@ static void opening_allocates_nothing(int hooked)
     CHECK(beats == 199, "%d beats", beats);
     CHECK(shared == 0, "opening 398 shared-key datagrams with 4 keys allocated %ld times", shared);
     const long before_master = atomic_load(&allocations);
-    classify(&c, master, VARTA_SECURE_MASTER_BYTES);
-    printf("OpenSSL allocations per master-key datagram (its HKDF): %ld; per shared-key datagram: 0\n",
+    CHECK(classify(&c, master, VARTA_SECURE_MASTER_BYTES).kind == VARTA_KIND_BEAT, "a new agent's master datagram");
+    printf("OpenSSL allocations for a new agent's master-key datagram (its HKDF): %ld; per shared-key datagram: 0\n",
            atomic_load(&allocations) - before_master);
+    varta_vlp_encode(VARTA_STATUS_OK, 900, 5, 2, 0, frame);
+    varta_secure_seal_master(&c.kdf, &c.sealer, 900, PREFIX, 1, frame, master);
+    const long before_known = atomic_load(&allocations);
+    CHECK(classify(&c, master, VARTA_SECURE_MASTER_BYTES).kind == VARTA_KIND_BEAT, "the agent's next datagram");
+    const long known = atomic_load(&allocations) - before_known;
+    CHECK(known == 0, "a known agent's master-key datagram (cached key) allocated %ld times", known);
     classifier_close(&c);
 }
 
@@ -424,6 +456,7 @@ int main(int argc, char **argv)
     hkdf_check_values();
     key_files();
     classifier_decisions();
+    master_key_cache_never_mixes_agents();
     opening_allocates_nothing(hooked);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -1,7 +1,8 @@
 /*
  * aead_bench.c - `aead-bench [--datagrams N]`: the secure classifier's cost per datagram, in process, no sockets:
  * the observer's classifier (ingress_secure_udp.c) on pre-sealed datagrams with 1 and with 4 shared keys (a
- * matching 60-byte datagram: every key is tried), with a master key (64-byte datagrams: 1 shared key + HKDF +
+ * matching 60-byte datagram: every key is tried), with a master key (64-byte datagrams: 1 shared key, then the
+ * agent's key, from the cache for 512 agents in turn or derived by HKDF for a new agent every datagram, and the
  * open), and a datagram no key opens; plus one bare ChaCha20-Poly1305 open and one HKDF agent-key derivation.
  * Prints one line per case: ns per datagram (median of 5 passes) and ns per AEAD trial.
  */
@@ -75,8 +76,11 @@ static double classify_ns(struct varta_secure_keys *keys, const uint8_t *wire, s
     return (double)passes[PASSES / 2] / (double)count;
 }
 
-/* count datagrams sealed with shared key k (or the master key), pids 2.. in a row, counters from 0. */
-static uint8_t *seal(const struct varta_secure_keys *keys, int master, uint64_t count, size_t *len)
+/*
+ * count datagrams sealed with shared key k (or the master key), counters from 0: from 512 agents in turn (pids
+ * 2..513), or with distinct_pids one new pid per datagram (with a master key: every agent key derived afresh).
+ */
+static uint8_t *seal(const struct varta_secure_keys *keys, int master, int distinct_pids, uint64_t count, size_t *len)
 {
     struct varta_aead sealer;
     struct varta_agent_kdf kdf;
@@ -89,7 +93,7 @@ static uint8_t *seal(const struct varta_secure_keys *keys, int master, uint64_t 
     const uint8_t prefix[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
     for (uint64_t i = 0; i < count; i++) {
         uint8_t frame[VARTA_FRAME_BYTES];
-        const uint32_t pid = 2 + (uint32_t)(i % 512);
+        const uint32_t pid = 2 + (uint32_t)(distinct_pids ? i : i % 512);
         varta_vlp_encode(VARTA_STATUS_OK, pid, i, i + 1, 0, frame);
         if (master) {
             varta_secure_seal_master(&kdf, &sealer, pid, prefix, (uint32_t)i, frame, all + i * *len);
@@ -128,20 +132,23 @@ int main(int argc, char **argv)
     size_t len;
     uint64_t trials;
     struct varta_secure_keys *one = keys_with(1, 0);
-    uint8_t *wire = seal(one, 0, count, &len);
+    uint8_t *wire = seal(one, 0, 0, count, &len);
     double ns = classify_ns(one, wire, len, count, &trials);
     report("60 B, 1 shared key (opens)", ns, trials, count);
     struct varta_secure_keys *four = keys_with(4, 0);
-    uint8_t *wire4 = seal(four, 0, count, &len);
+    uint8_t *wire4 = seal(four, 0, 0, count, &len);
     ns = classify_ns(four, wire4, len, count, &trials);
     report("60 B, 4 shared keys (the last opens; all 4 tried)", ns, trials, count);
     memset(wire4, 0xab, count * len);
     ns = classify_ns(four, wire4, len, count, &trials);
     report("60 B, 4 shared keys, garbage (no key opens)", ns, trials, count);
     struct varta_secure_keys *master = keys_with(1, 1);
-    uint8_t *wirem = seal(master, 1, count, &len);
+    uint8_t *wirem = seal(master, 1, 0, count, &len);
     ns = classify_ns(master, wirem, len, count, &trials);
-    report("64 B, 1 shared key + master key (HKDF, opens)", ns, trials, count);
+    report("64 B, 1 shared key + master key, 512 agents (opens)", ns, trials, count);
+    uint8_t *wiren = seal(master, 1, 1, count, &len);
+    ns = classify_ns(master, wiren, len, count, &trials);
+    report("64 B, same, a new agent every datagram (HKDF each)", ns, trials, count);
 
     /* the primitives alone */
     struct varta_aead opener;
@@ -170,6 +177,7 @@ int main(int argc, char **argv)
     free(wire);
     free(wire4);
     free(wirem);
+    free(wiren);
     varta_secure_keys_free(one);
     varta_secure_keys_free(four);
     varta_secure_keys_free(master);
