@@ -61,9 +61,10 @@ public final class Receiver implements AutoCloseable
 
     private final Ring ring;
     private final long handle;
-    /** Observer thread only: when {@link #awaitRecords} last found records, and the time before that. */
-    private long lastRecordsNanos;
-    private long previousRecordsNanos = Long.MIN_VALUE / 2;
+    /** Observer thread only: when {@link #awaitRecords} last found records. */
+    private long lastRecordsNanos = Long.MIN_VALUE / 2;
+    /** Observer thread only: the last two calls that found records were at most {@link #FLOW_GAP_NANOS} apart. */
+    private boolean flowing;
     private final Cleaner.Cleanable cleanable;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private volatile boolean closing;
@@ -213,7 +214,7 @@ public final class Receiver implements AutoCloseable
         {
             final long deadline = System.nanoTime() + timeoutNanos;
             final int halfRing = ring.capacity() / 2;
-            if (lastRecordsNanos - previousRecordsNanos <= FLOW_GAP_NANOS && ring.available() < halfRing)
+            if (flowing && ring.available() < halfRing)
             {
                 sleepBatching(Math.min(deadline, lastRecordsNanos + BATCH_WINDOW_NANOS), halfRing);
             }
@@ -269,8 +270,9 @@ public final class Receiver implements AutoCloseable
     {
         if (records)
         {
-            previousRecordsNanos = lastRecordsNanos;
-            lastRecordsNanos = System.nanoTime();
+            final long now = System.nanoTime();
+            flowing = now - lastRecordsNanos <= FLOW_GAP_NANOS;
+            lastRecordsNanos = now;
         }
         return records;
     }

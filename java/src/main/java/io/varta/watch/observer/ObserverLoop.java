@@ -76,9 +76,10 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private long nowNanos;
     /** Observer time minus CLOCK_MONOTONIC, sampled at the start of the latest batch. */
     private long monotonicToObserver;
-    /** A stall deadline is due but the receiver has not yet read everything queued before it. */
-    private boolean verdictHeld;
-    /** When {@link #verdictHeld}: how far the receiver's watermark was short of the due deadline, observer ns. */
+    /**
+     * A stall deadline is due but the receiver has not yet read everything queued before it: how far its watermark
+     * was short of that deadline, observer ns; 0 when no verdict is held.
+     */
     private long heldShortfallNanos;
 
     /**
@@ -237,7 +238,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private long stallHorizon()
     {
         final long now = nowNanos;
-        verdictHeld = false;
+        heldShortfallNanos = 0;
         final long due = tracker.nextDeadlineNanos();
         if (due > now)
         {
@@ -255,8 +256,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
             published -= drained;
         }
         final long horizon = Math.min(now, drainedThroughMonotonic + monotonicToObserver);
-        verdictHeld = horizon < due;
-        heldShortfallNanos = due - horizon;
+        heldShortfallNanos = Math.max(0, due - horizon);
         return horizon;
     }
 
@@ -277,7 +277,7 @@ public final class ObserverLoop implements Runnable, TrackerListener
     private void sleepUntilNextDeadline()
     {
         final long deadline = Math.min(tracker.nextDeadlineNanos(), sinkWakeNanos);
-        final long timeout = verdictHeld
+        final long timeout = heldShortfallNanos > 0
             ? Math.max(HELD_VERDICT_MIN_RETRY_NANOS, Math.min(HELD_VERDICT_RETRY_NANOS, heldShortfallNanos))
             : Long.MAX_VALUE == deadline ? MAX_IDLE_SLEEP_NANOS
             : Math.min(MAX_IDLE_SLEEP_NANOS, deadline - clock.nowNanos());
